@@ -1,0 +1,71 @@
+"""The one transport module domain code imports: hand a room event to the relays after commit.
+
+An event is ``{"seq": n, "type": "...", "mod": view|None, "public": view|None,
+"own": {"pid": participant_id, "data": view}|None}``: what facilitators, every participant and
+one participant see of the change. Relays (consumers/relay.py) coalesce events into frames.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from . import groups
+
+logger = logging.getLogger(__name__)
+
+# The server's event loop, recorded by the first relay: publishing from a service thread then
+# schedules the send on that loop without blocking the database thread.
+_loop: asyncio.AbstractEventLoop | None = None
+_loop_thread: int | None = None
+
+
+def remember_loop(loop: asyncio.AbstractEventLoop) -> None:
+    global _loop, _loop_thread
+    _loop, _loop_thread = loop, threading.get_ident()
+
+
+class PublishAfterCommit:
+    """The on-commit callback; tests read `meeting_id` and `event` from captured callbacks."""
+
+    def __init__(self, meeting_id: int, event: dict[str, Any]) -> None:
+        self.meeting_id = meeting_id
+        self.event = event
+
+    def __call__(self) -> None:
+        publish(self.meeting_id, self.event)
+
+
+def broadcast_on_commit(meeting_id: int, event: dict[str, Any]) -> None:
+    """Queue `event` for the room's relays once the current transaction commits."""
+    transaction.on_commit(PublishAfterCommit(meeting_id, event))
+
+
+def publish(meeting_id: int, event: dict[str, Any]) -> None:
+    """Send one event to the room group: one channel-layer message per server process."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    message = {"type": "room.event", "event": event}
+    coroutine = layer.group_send(groups.room(meeting_id), message)
+    loop = _loop
+    if loop is not None and loop.is_running() and not loop.is_closed():
+        if threading.get_ident() == _loop_thread:
+            loop.create_task(coroutine)
+        else:
+            future = asyncio.run_coroutine_threadsafe(coroutine, loop)
+            future.add_done_callback(_log_failure)
+        return
+    coroutine.close()
+    async_to_sync(layer.group_send)(groups.room(meeting_id), message)
+
+
+def _log_failure(future: Any) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        logger.error("room event not published", exc_info=future.exception())

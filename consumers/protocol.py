@@ -1,0 +1,108 @@
+"""The WebSocket envelope: parsing client frames and building replies (see docs/protocol.md)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+MAX_FRAME_BYTES = 16 * 1024
+MAX_ID_LENGTH = 64
+
+
+class ClientError(Exception):
+    """A frame the server cannot accept, answered with an ``error`` frame; the socket stays open."""
+
+    def __init__(self, code: str, message: str | Promise, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.message = message
+        self.params = params
+
+    def render(self) -> str:
+        text = str(self.message)
+        return text % self.params if self.params else text
+
+
+@dataclass(frozen=True)
+class Envelope:
+    type: str
+    id: str | None
+    data: dict[str, Any]
+
+
+def parse_frame(text: str | None, binary: bytes | None) -> Envelope:
+    """Check the frame's shape, never its meaning. Raises ClientError."""
+    if text is None:
+        raise ClientError("protocol.bad_frame", _("Message illisible : du texte JSON est attendu."))
+    if len(text) > MAX_FRAME_BYTES or len(text.encode("utf-8")) > MAX_FRAME_BYTES:
+        raise ClientError(
+            "protocol.too_large",
+            _("Message trop long (%(max)s Kio au plus)."),
+            max=MAX_FRAME_BYTES // 1024,
+        )
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise ClientError("protocol.bad_json", _("Message illisible : JSON invalide.")) from exc
+    if not isinstance(value, dict):
+        raise ClientError("protocol.bad_frame", _("Message illisible : un objet JSON est attendu."))
+    raw_id = value.get("id")
+    if isinstance(raw_id, bool) or not isinstance(raw_id, str | int | type(None)):
+        raise ClientError("protocol.bad_frame", _("Identifiant de message invalide."))
+    message_id = None if raw_id is None else str(raw_id)
+    if message_id is not None and not 0 < len(message_id) <= MAX_ID_LENGTH:
+        raise ClientError("protocol.bad_frame", _("Identifiant de message invalide."))
+    kind = value.get("type")
+    if not isinstance(kind, str) or not kind:
+        raise ClientError("protocol.bad_frame", _("Message sans type."), id=message_id)
+    data = value.get("data", {})
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ClientError("protocol.bad_frame", _("Le champ « data » doit être un objet."))
+    return Envelope(type=kind, id=message_id, data=data)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def ack(message_id: str | None, reply: dict[str, Any]) -> str:
+    return dumps(
+        {"type": "ack", "id": message_id, "seq": reply.get("seq"), "data": reply.get("data")}
+    )
+
+
+def error(message_id: str | None, code: str, message: str) -> str:
+    return dumps({"type": "error", "id": message_id, "code": code, "message": message})
+
+
+def require(data: dict[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
+    """A required field of the given JSON type (bool is not an int here)."""
+    value = data.get(key)
+    if (
+        isinstance(value, bool)
+        and kind is not bool
+        and bool not in (kind if isinstance(kind, tuple) else (kind,))
+    ):
+        value = None
+    if not isinstance(value, kind):
+        raise ClientError(
+            "protocol.bad_frame", _("Champ « %(field)s » manquant ou invalide."), field=key
+        )
+    return value
+
+
+def optional(data: dict[str, Any], key: str, kind: type, default: Any) -> Any:
+    value = data.get(key, default)
+    if value is None:
+        return default
+    if isinstance(value, bool) and kind is not bool:
+        value = None
+    if not isinstance(value, kind):
+        raise ClientError("protocol.bad_frame", _("Champ « %(field)s » invalide."), field=key)
+    return value

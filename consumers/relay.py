@@ -1,0 +1,283 @@
+"""One relay per server process and room: receives room events once, sends coalesced frames.
+
+A room event crosses the channel layer once per process (the relay's channel is the only member
+of the room group from this process). The relay orders events by room sequence number, waits
+briefly for a missing one, and every ``ROOM_FRAME_INTERVAL`` at most (at once when the room is
+quiet) writes one ``delta`` frame to each local socket. The text of a frame is serialised once per
+audience: facilitators, participants, and the few participants with a view of their own in it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import time
+import uuid
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+
+from deliberation.selectors import current_seq
+
+from . import broadcast, groups
+
+logger = logging.getLogger(__name__)
+
+HOLE_WAIT = 1.0  # seconds to wait for a missing sequence number before telling clients to resync
+PRESENCE_HEARTBEAT = 10.0
+PRESENCE_STALE = 35.0
+IDLE_STOP_DELAY = 30.0
+PROCESS_ID = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+class LocalSocket(Protocol):
+    facilitator: bool
+    participant_id: int | None
+
+    async def deliver(self, frame: str) -> None: ...
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class RoomRelay:
+    """The per-process hub of one room: ``await RoomRelay.attach(meeting_id, socket)``."""
+
+    _relays: dict[tuple[int, int], RoomRelay] = {}
+
+    def __init__(self, meeting_id: int, loop: asyncio.AbstractEventLoop) -> None:
+        self.meeting_id = meeting_id
+        self.loop = loop
+        self.sockets: set[Any] = set()
+        self.pending: dict[int, dict[str, Any]] = {}
+        self.upto = 0
+        self.channel: str | None = None
+        self.started = asyncio.Event()
+        self.receive_task: asyncio.Task[None] | None = None
+        self.presence_task: asyncio.Task[None] | None = None
+        self.writer_task: asyncio.Task[None] | None = None
+        # Frames leave in order through one writer task: (socket, text) lists, one per flush.
+        self.outbox: asyncio.Queue[list[tuple[Any, str]]] = asyncio.Queue()
+        self.flush_handle: asyncio.TimerHandle | None = None
+        self.stop_handle: asyncio.TimerHandle | None = None
+        self.last_flush = 0.0
+        self.hole_since: float | None = None
+        self.presence: dict[str, tuple[int, float]] = {}
+        self.online_sent = -1
+        self.presence_dirty = False
+        self.interval = settings.ROOM_FRAME_INTERVAL
+        self.layer = get_channel_layer()
+
+    # --- lifecycle ------------------------------------------------------------------------------
+
+    @classmethod
+    async def attach(cls, meeting_id: int, socket: LocalSocket) -> RoomRelay:
+        """Register a socket; start the process's relay for the room if it is the first one."""
+        loop = asyncio.get_running_loop()
+        key = (id(loop), meeting_id)
+        relay = cls._relays.get(key)
+        if relay is None:
+            relay = cls(meeting_id, loop)
+            cls._relays[key] = relay
+            try:
+                await relay._start()
+            except BaseException:
+                cls._relays.pop(key, None)
+                raise
+        else:
+            await relay.started.wait()
+        if relay.stop_handle is not None:
+            relay.stop_handle.cancel()
+            relay.stop_handle = None
+        relay.sockets.add(socket)
+        relay._presence_changed()
+        return relay
+
+    def detach(self, socket: LocalSocket) -> None:
+        self.sockets.discard(socket)
+        self._presence_changed()
+        if not self.sockets and self.stop_handle is None:
+            self.stop_handle = self.loop.call_later(IDLE_STOP_DELAY, self._stop_if_idle)
+
+    async def _start(self) -> None:
+        broadcast.remember_loop(self.loop)
+        self.channel = await self.layer.new_channel("relay.")
+        await self.layer.group_add(groups.room(self.meeting_id), self.channel)
+        # Read after joining the group: every later change arrives as an event.
+        self.upto = await database_sync_to_async(current_seq)(self.meeting_id)
+        self.receive_task = self.loop.create_task(self._receive_loop())
+        self.presence_task = self.loop.create_task(self._presence_loop())
+        self.writer_task = self.loop.create_task(self._writer())
+        self.started.set()
+
+    def _stop_if_idle(self) -> None:
+        self.stop_handle = None
+        if self.sockets:
+            return
+        self._relays.pop((id(self.loop), self.meeting_id), None)
+        for task in (self.receive_task, self.presence_task, self.writer_task):
+            if task is not None:
+                task.cancel()
+        if self.flush_handle is not None:
+            self.flush_handle.cancel()
+        if self.channel is not None:
+            self.loop.create_task(
+                self.layer.group_discard(groups.room(self.meeting_id), self.channel)
+            )
+
+    async def _receive_loop(self) -> None:
+        assert self.channel is not None
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("relay receive failed for room %s", self.meeting_id)
+                await asyncio.sleep(0.5)
+                continue
+            kind = message.get("type")
+            if kind == "room.event":
+                self._on_event(message["event"])
+            elif kind == "room.presence":
+                self.presence[message["process"]] = (int(message["count"]), time.monotonic())
+                self._send_presence_if_changed()
+
+    async def _writer(self) -> None:
+        while True:
+            items = await self.outbox.get()
+            for socket, frame in items:
+                try:
+                    await socket.deliver(frame)
+                except Exception:
+                    logger.exception("frame not delivered in room %s", self.meeting_id)
+
+    # --- events and frames ----------------------------------------------------------------------
+
+    def _on_event(self, event: dict[str, Any]) -> None:
+        seq = int(event["seq"])
+        if seq <= self.upto:
+            return  # already on screens (it was in the snapshot or a previous frame)
+        self.pending[seq] = event
+        self._schedule(max(0.0, self.last_flush + self.interval - self.loop.time()))
+
+    def _schedule(self, delay: float) -> None:
+        if self.flush_handle is None:
+            self.flush_handle = self.loop.call_later(delay, self._flush)
+
+    def _flush(self) -> None:
+        self.flush_handle = None
+        now = self.loop.time()
+        batch: list[dict[str, Any]] = []
+        next_seq = self.upto + 1
+        while next_seq in self.pending:
+            batch.append(self.pending.pop(next_seq))
+            next_seq += 1
+        gap = False
+        if self.pending and not batch:
+            # A sequence number is missing: another process has not delivered it yet.
+            if self.hole_since is None:
+                self.hole_since = now
+            if now - self.hole_since < HOLE_WAIT:
+                self._schedule(0.05)
+                return
+            batch = [self.pending.pop(seq) for seq in sorted(self.pending)]
+            gap = True
+        self.hole_since = None if not self.pending else (self.hole_since or now)
+        if not batch:
+            return
+        previous, self.upto, self.last_flush = self.upto, int(batch[-1]["seq"]), now
+        self._send_frames(batch, previous, gap)
+        if self.pending:
+            self._schedule(self.interval)
+
+    def _send_frames(self, batch: list[dict[str, Any]], previous: int, gap: bool) -> None:
+        head = f'{{"type":"delta","from":{previous},"upto":{self.upto}'
+        if gap:
+            head += ',"gap":true'
+        head += ',"events":['
+        mod_parts: list[str] = []
+        public_parts: list[str | None] = []
+        own_parts: dict[int, dict[int, str]] = {}
+        for index, event in enumerate(batch):
+            seq, kind = event["seq"], event["type"]
+            if event.get("mod") is not None:
+                mod_parts.append(_dumps({"seq": seq, "type": kind, "data": event["mod"]}))
+            public = event.get("public")
+            public_parts.append(
+                _dumps({"seq": seq, "type": kind, "data": public}) if public is not None else None
+            )
+            own = event.get("own")
+            if own and own.get("pid") is not None and own.get("data") is not None:
+                item = _dumps({"seq": seq, "type": kind, "data": own["data"]})
+                own_parts.setdefault(int(own["pid"]), {})[index] = item
+        mod_frame = head + ",".join(mod_parts) + "]}"
+        public_frame = head + ",".join(p for p in public_parts if p is not None) + "]}"
+        own_frames = {
+            pid: head + ",".join(_interleave(public_parts, items)) + "]}"
+            for pid, items in own_parts.items()
+        }
+        self.outbox.put_nowait(
+            [
+                (s, mod_frame if s.facilitator else own_frames.get(s.participant_id, public_frame))
+                for s in self.sockets
+            ]
+        )
+
+    # --- presence: connected participants across processes ------------------------------------
+
+    def local_count(self) -> int:
+        return sum(1 for s in self.sockets if not s.facilitator)
+
+    def online(self) -> int:
+        cutoff = time.monotonic() - PRESENCE_STALE
+        others = sum(c for p, (c, at) in self.presence.items() if p != PROCESS_ID and at >= cutoff)
+        return others + self.local_count()
+
+    def _presence_changed(self) -> None:
+        self.presence_dirty = True
+
+    async def _presence_loop(self) -> None:
+        last_heartbeat = 0.0
+        while True:
+            await asyncio.sleep(1.0)
+            now = time.monotonic()
+            if self.presence_dirty or now - last_heartbeat >= PRESENCE_HEARTBEAT:
+                self.presence_dirty = False
+                last_heartbeat = now
+                try:
+                    await self.layer.group_send(
+                        groups.room(self.meeting_id),
+                        {
+                            "type": "room.presence",
+                            "process": PROCESS_ID,
+                            "count": self.local_count(),
+                        },
+                    )
+                except Exception:
+                    logger.exception("presence not published for room %s", self.meeting_id)
+            self._send_presence_if_changed()
+
+    def _send_presence_if_changed(self) -> None:
+        online = self.online()
+        if online == self.online_sent:
+            return
+        self.online_sent = online
+        frame = _dumps({"type": "presence", "online": online})
+        self.outbox.put_nowait([(s, frame) for s in self.sockets])
+
+
+def _interleave(public_parts: list[str | None], own_items: dict[int, str]) -> Iterable[str]:
+    """Public items in order, each participant-only item right after its event's public item."""
+    for index, part in enumerate(public_parts):
+        if part is not None:
+            yield part
+        own = own_items.get(index)
+        if own is not None:
+            yield own

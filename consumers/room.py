@@ -1,0 +1,343 @@
+"""RoomConsumer: the live idea board of one meeting, for phones (participants) and the board.
+
+Transport only: parse the frame, call one service, reply ``ack`` (after commit) or ``error``.
+Room events reach this socket through the process's RoomRelay, never a per-socket group.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from http.cookies import SimpleCookie
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.core import signing
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation.trans_real import (
+    get_supported_language_variant,
+    parse_accept_lang_header,
+)
+
+from deliberation import selectors, services
+from deliberation.errors import DomainError
+from deliberation.permissions import Actor, is_facilitator
+
+from . import protocol
+from .protocol import ClientError, Envelope, optional, require
+from .relay import RoomRelay
+
+Handler = Callable[["RoomConsumer", Envelope], Awaitable[dict[str, Any]]]
+COMMANDS: dict[str, Handler] = {}
+
+# Per-connection flood guard: a burst of 30 frames, then 10 a second.
+BUCKET_SIZE = 30.0
+BUCKET_RATE = 10.0
+CLOSE_NOT_FOUND = 4404
+CLOSE_NOT_ALLOWED = 4403
+
+
+def command(name: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        COMMANDS[name] = handler
+        return handler
+
+    return register
+
+
+def device_from_cookie(value: str | None) -> str | None:
+    """The device token inside the signed participant cookie, or None if absent or forged."""
+    if not value:
+        return None
+    try:
+        return signing.Signer(salt="informaction.device").unsign(value)
+    except signing.BadSignature:
+        return None
+
+
+def _language(scope: dict[str, Any]) -> str:
+    headers = dict(scope.get("headers") or [])
+    cookies = SimpleCookie()
+    with contextlib.suppress(Exception):  # a malformed cookie header is ignored
+        cookies.load(headers.get(b"cookie", b"").decode("latin-1"))
+    chosen = cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    candidates = [chosen.value] if chosen else []
+    accept = headers.get(b"accept-language", b"").decode("latin-1")
+    candidates += [lang for lang, _q in parse_accept_lang_header(accept) if lang != "*"]
+    for candidate in candidates:
+        try:
+            return get_supported_language_variant(candidate)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+class RoomConsumer(AsyncWebsocketConsumer):
+    # No per-socket channel: room events come through the process relay (consumers/relay.py).
+    channel_layer_alias = "__no_layer_per_socket__"
+
+    facilitator = False
+    participant_id: int | None = None
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Skip Channels' per-message thread hop to close old DB connections: every database
+        # access here goes through database_sync_to_async, which already does it.
+        handler = getattr(
+            self, {"websocket.receive": "websocket_receive"}.get(message["type"], ""), None
+        )
+        if handler is not None:
+            await handler(message)
+        else:
+            await super().dispatch(message)
+
+    async def connect(self) -> None:
+        self.lang = _language(self.scope)
+        self.relay: RoomRelay | None = None
+        self.ready = False
+        self.backlog: list[str] = []
+        self.tokens = BUCKET_SIZE
+        self.refilled = time.monotonic()
+        code = self.scope["url_route"]["kwargs"]["code"]
+        user = self.scope.get("user")
+        device = device_from_cookie(
+            self.scope.get("cookies", {}).get(settings.PARTICIPANT_COOKIE_NAME)
+        )
+        found = await database_sync_to_async(_identify)(code, user, device)
+        await self.accept()
+        if found is None:
+            await self._send_error(None, "meeting.not_found", _("Aucune réunion avec ce code."))
+            await self.close(CLOSE_NOT_FOUND)
+            return
+        self.meeting_id, self.actor = found
+        if not self.actor.facilitator and self.actor.participant is None:
+            await self._send_error(
+                None, "auth.not_participant", _("Rejoignez d'abord la réunion avec son code.")
+            )
+            await self.close(CLOSE_NOT_ALLOWED)
+            return
+        self.facilitator = self.actor.facilitator
+        self.participant_id = self.actor.participant_id
+        self.relay = await RoomRelay.attach(self.meeting_id, self)
+        await self._send_snapshot(None)
+
+    async def disconnect(self, code: int) -> None:
+        if self.relay is not None:
+            self.relay.detach(self)
+            self.relay = None
+
+    async def deliver(self, frame: str) -> None:
+        """Called by the relay's writer with a pre-serialised frame, in room order."""
+        if not self.ready:
+            self.backlog.append(frame)
+            return
+        await self.base_send({"type": "websocket.send", "text": frame})
+
+    async def _send_snapshot(self, message_id: str | None) -> None:
+        self.ready = False
+        with translation.override(self.lang):
+            snapshot = await database_sync_to_async(_snapshot)(
+                self.meeting_id, self.actor, self.lang
+            )
+            online = self.relay.online() if self.relay else 0
+            await self.send(
+                text_data=protocol.dumps(
+                    {"type": "snapshot", "id": message_id, "online": online, "data": snapshot}
+                )
+            )
+        # Frames that arrived while the snapshot was read follow it, in order.
+        while self.backlog:
+            await self.send(text_data=self.backlog.pop(0))
+        self.ready = True
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        message_id: str | None = None
+        with translation.override(self.lang):
+            try:
+                if self.relay is None:
+                    raise ClientError("protocol.not_ready", _("Connexion en cours, réessayez."))
+                self._take_token()
+                envelope = protocol.parse_frame(text_data, bytes_data)
+                message_id = envelope.id
+                if envelope.type == "snapshot.get":
+                    await self._send_snapshot(message_id)
+                    return
+                handler = COMMANDS.get(envelope.type)
+                if handler is None:
+                    raise ClientError(
+                        "protocol.unknown_command",
+                        _("Commande inconnue : %(type)s."),
+                        type=envelope.type[:40],
+                    )
+                reply = await handler(self, envelope)
+                await self.send(text_data=protocol.ack(message_id, reply))
+            except (ClientError, DomainError) as exc:
+                await self._send_error(message_id, exc.code, exc.render())
+
+    async def _send_error(self, message_id: str | None, code: str, message: Any) -> None:
+        with translation.override(getattr(self, "lang", settings.LANGUAGE_CODE)):
+            await self.send(text_data=protocol.error(message_id, code, str(message)))
+
+    def _take_token(self) -> None:
+        now = time.monotonic()
+        self.tokens = min(BUCKET_SIZE, self.tokens + (now - self.refilled) * BUCKET_RATE)
+        self.refilled = now
+        if self.tokens < 1:
+            raise ClientError(
+                "protocol.rate_limited", _("Trop de messages : patientez un instant.")
+            )
+        self.tokens -= 1
+
+    async def call(self, service: Callable[..., dict[str, Any]], **kwargs: Any) -> dict[str, Any]:
+        """Run a service in the database thread, in this connection's language."""
+        return await database_sync_to_async(_in_language)(
+            self.lang,
+            service,
+            meeting_id=self.meeting_id,
+            actor=self.actor,
+            **kwargs,
+        )
+
+
+def _in_language(
+    lang: str, service: Callable[..., dict[str, Any]], **kwargs: Any
+) -> dict[str, Any]:
+    with translation.override(lang):
+        return service(**kwargs)
+
+
+def _identify(code: str, user: Any, device: str | None) -> tuple[int, Actor] | None:
+    meeting = selectors.meeting_by_code(code)
+    if meeting is None:
+        return None
+    if is_facilitator(user, meeting):
+        return meeting.pk, Actor(user_id=user.pk, facilitator=True)
+    participant = selectors.participant_for_device(meeting, device)
+    return meeting.pk, Actor(participant=participant)
+
+
+def _snapshot(meeting_id: int, actor: Actor, lang: str) -> dict[str, Any]:
+    with translation.override(lang):
+        return selectors.board_snapshot(meeting_id, actor)
+
+
+# --- Commands: shape checks here, rules in deliberation.services ---------------------------------
+
+
+@command("idea.submit")
+async def idea_submit(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
+    return await ws.call(
+        services.idea_submit,
+        client_id=env.id,
+        text=require(env.data, "text", str),
+        title=optional(env.data, "title", str, ""),
+    )
+
+
+@command("idea.edit")
+async def idea_edit(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
+    return await ws.call(
+        services.idea_edit,
+        client_id=env.id,
+        idea_id=require(env.data, "idea", int),
+        text=require(env.data, "text", str),
+        title=optional(env.data, "title", str, ""),
+    )
+
+
+@command("idea.delete")
+async def idea_delete(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
+    return await ws.call(
+        services.idea_delete, client_id=env.id, idea_id=require(env.data, "idea", int)
+    )
+
+
+@command("idea.support")
+async def idea_support(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
+    return await ws.call(
+        services.idea_support, client_id=env.id, idea_id=require(env.data, "idea", int), on=True
+    )
+
+
+@command("idea.unsupport")
+async def idea_unsupport(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
+    return await ws.call(
+        services.idea_support, client_id=env.id, idea_id=require(env.data, "idea", int), on=False
+    )
+
+
+@command("idea.add_paper")
+async def idea_add_paper(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
+    return await ws.call(
+        services.idea_add_paper,
+        client_id=env.id,
+        text=require(env.data, "text", str),
+        title=optional(env.data, "title", str, ""),
+    )
+
+
+def _moderation(name: str) -> Handler:
+    async def handler(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
+        return await ws.call(
+            services.idea_moderate,
+            client_id=env.id,
+            command=name,
+            idea_id=require(env.data, "idea", int),
+        )
+
+    return handler
+
+
+for _name in ("idea.hide", "idea.restore", "idea.approve"):
+    command(_name)(_moderation(_name))
+
+
+@command("idea.pin")
+async def idea_pin(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
+    return await ws.call(
+        services.idea_pin,
+        client_id=env.id,
+        idea_id=require(env.data, "idea", int),
+        pinned=optional(env.data, "pinned", bool, True),
+    )
+
+
+@command("idea.moderate_edit")
+async def idea_moderate_edit(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
+    return await ws.call(
+        services.idea_moderate_edit,
+        client_id=env.id,
+        idea_id=require(env.data, "idea", int),
+        text=require(env.data, "text", str),
+        title=optional(env.data, "title", str, ""),
+    )
+
+
+@command("meeting.advance")
+async def meeting_advance(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
+    return await ws.call(services.meeting_set_phase, client_id=env.id, phase=None)
+
+
+@command("meeting.set_phase")
+async def meeting_set_phase(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
+    return await ws.call(
+        services.meeting_set_phase, client_id=env.id, phase=require(env.data, "phase", str)
+    )
+
+
+@command("meeting.configure")
+async def meeting_configure(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
+    return await ws.call(
+        services.meeting_configure,
+        client_id=env.id,
+        premoderation=optional(env.data, "premoderation", bool, None),
+        hidden_until_reveal=optional(env.data, "hidden_until_reveal", bool, None),
+    )
+
+
+@command("meeting.reveal")
+async def meeting_reveal(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
+    return await ws.call(services.meeting_reveal, client_id=env.id)

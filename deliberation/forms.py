@@ -1,0 +1,56 @@
+"""Shape checks for the HTTP forms; rules stay in services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Session
+
+from .services import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, normalise_join_code
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code de la réunion"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "inputmode": "text"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = normalise_join_code(self.cleaned_data["code"])
+        if len(code) != JOIN_CODE_LENGTH or any(c not in JOIN_CODE_ALPHABET for c in code):
+            raise forms.ValidationError(
+                _("Un code a %(length)s caractères, lettres et chiffres."),
+                params={"length": JOIN_CODE_LENGTH},
+            )
+        return code
+
+
+class JoinForm(forms.Form):
+    name = forms.CharField(
+        label=_("Votre prénom ou pseudo (facultatif)"),
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    session = forms.ModelChoiceField(
+        label=_("Séance du programme (facultatif)"),
+        queryset=Session.objects.select_related("event").order_by("starts_at"),
+        required=False,
+    )
+    premoderation = forms.BooleanField(
+        label=_("Pré-modération : les idées attendent votre accord avant d'être affichées"),
+        required=False,
+    )
+    hidden_until_reveal = forms.BooleanField(
+        label=_("Idées cachées jusqu'à la révélation (évite l'effet d'ancrage)"),
+        required=False,
+    )

@@ -1,0 +1,138 @@
+"""Meetings (live rooms), participants, ideas and supports. Fields only: rules live in services."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .enums import IdeaState, RoomPhase
+
+
+class Meeting(models.Model):
+    """A live room: a board on a projector, phones joined with a code."""
+
+    title = models.CharField(_("titre"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    join_code = models.CharField(_("code"), max_length=6, unique=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_meetings"
+    )
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="facilitated_meetings"
+    )
+    session = models.ForeignKey(
+        "events.Session",
+        verbose_name=_("séance du programme"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meetings",
+    )
+    phase = models.CharField(max_length=20, choices=RoomPhase.choices, default=RoomPhase.DRAFT)
+    premoderation = models.BooleanField(
+        _("pré-modération"),
+        default=False,
+        help_text=_(
+            "Les nouvelles idées attendent l'accord de l'animation avant d'être affichées."
+        ),
+    )
+    hidden_until_reveal = models.BooleanField(
+        _("idées cachées jusqu'à la révélation"),
+        default=False,
+        help_text=_("Chaque téléphone ne voit que ses propres idées jusqu'à la révélation."),
+    )
+    revealed = models.BooleanField(default=False)
+    # The room's sequence number: every accepted change takes the next one (see docs/protocol.md).
+    seq = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("réunion")
+        verbose_name_plural = _("réunions")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.join_code})"
+
+    @property
+    def ideas_public(self) -> bool:
+        """Whether participants see each other's ideas right now."""
+        return not self.hidden_until_reveal or self.revealed
+
+
+class Participant(models.Model):
+    """A person in a meeting, known by a device cookie; no account."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    device = models.CharField(max_length=64)
+    display_name = models.CharField(_("nom affiché"), max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "device"], name="participant_one_per_device")
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or f"#{self.pk}"
+
+
+class Idea(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="ideas")
+    author = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="ideas"
+    )
+    # Set when a facilitator typed the idea on someone's behalf (a paper post-it).
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    on_behalf = models.BooleanField(default=False)
+    title = models.CharField(max_length=80, blank=True)
+    text = models.TextField()
+    state = models.CharField(max_length=10, choices=IdeaState.choices, default=IdeaState.VISIBLE)
+    pinned = models.BooleanField(default=False)
+    support_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["author", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Support(models.Model):
+    """One participant's "+1" on an idea: at most one each."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["idea", "participant"], name="support_once")]
+
+    def __str__(self) -> str:
+        return f"+1 {self.participant_id} → {self.idea_id}"
+
+
+class ClientCommand(models.Model):
+    """The reply to a client message, stored with the change: a retried message applies once."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE)
+    actor = models.CharField(max_length=40)  # "p:<participant id>" or "u:<user id>"
+    client_id = models.CharField(max_length=64)
+    reply = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "actor", "client_id"], name="client_command_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor}:{self.client_id}"

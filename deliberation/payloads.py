@@ -1,0 +1,102 @@
+"""JSON-safe dicts for the wire. What each audience may see of an idea is decided here."""
+
+from __future__ import annotations
+
+from typing import Any, NotRequired, TypedDict
+
+from django.conf import settings
+from django.urls import reverse
+
+from .enums import PHASE_ORDER, IdeaState, RoomPhase
+from .models import Idea, Meeting
+
+
+class IdeaPayload(TypedDict):
+    id: int
+    text: str
+    title: str
+    state: str
+    pinned: bool
+    supports: int
+    paper: bool
+    author: str | None
+    created: str
+    mine: NotRequired[bool]
+    supported: NotRequired[bool]
+
+
+class MeetingPayload(TypedDict):
+    code: str
+    title: str
+    description: str
+    phase: str
+    phase_label: str
+    phases: list[dict[str, str]]
+    premoderation: bool
+    hidden_until_reveal: bool
+    revealed: bool
+    join_path: str
+
+
+def meeting_payload(meeting: Meeting) -> MeetingPayload:
+    return {
+        "code": meeting.join_code,
+        "title": meeting.title,
+        "description": meeting.description,
+        "phase": meeting.phase,
+        "phase_label": str(RoomPhase(meeting.phase).label),
+        "phases": [{"value": p, "label": str(RoomPhase(p).label)} for p in PHASE_ORDER],
+        "premoderation": meeting.premoderation,
+        "hidden_until_reveal": meeting.hidden_until_reveal,
+        "revealed": meeting.revealed,
+        "join_path": reverse("join", kwargs={"code": meeting.join_code}),
+    }
+
+
+def idea_payload(idea: Idea, author_name: str | None = None) -> IdeaPayload:
+    """The full idea, as a facilitator sees it. `author_name` avoids a query when known."""
+    if author_name is None and idea.author_id is not None:
+        author_name = idea.author.display_name if idea.author else ""
+    return {
+        "id": idea.pk,
+        "text": idea.text,
+        "title": idea.title,
+        "state": idea.state,
+        "pinned": idea.pinned,
+        "supports": idea.support_count,
+        "paper": idea.on_behalf,
+        "author": author_name or None,
+        "created": idea.created_at.isoformat(),
+    }
+
+
+def removed(idea_id: int) -> dict[str, Any]:
+    return {"id": idea_id, "removed": True}
+
+
+def visible_to_public(idea: Idea, meeting: Meeting) -> bool:
+    return idea.state == IdeaState.VISIBLE and meeting.ideas_public
+
+
+def idea_views(
+    idea: Idea, meeting: Meeting, *, created: bool = False
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None, dict[str, Any] | None]:
+    """(facilitators' view, every participant's view, the author's view) of one idea change.
+
+    A view of None sends nothing to that audience; a removal marker removes the idea from screens.
+    On creation, an idea the public may not see is not announced to it at all.
+    """
+    full = idea_payload(idea)
+    if idea.state == IdeaState.DELETED:
+        return removed(idea.pk), removed(idea.pk), removed(idea.pk)
+    public: dict[str, Any] | None
+    if visible_to_public(idea, meeting):
+        public = dict(full)
+    else:
+        public = None if created else removed(idea.pk)
+    own = {**full, "mine": True} if idea.author_id is not None else None
+    return full, public, own
+
+
+def max_lengths() -> dict[str, int]:
+    return {"text": settings.IDEA_MAX_LENGTH, "title": settings.IDEA_TITLE_MAX_LENGTH}

@@ -1,0 +1,538 @@
+"""Every write to a meeting: rules, limits, the transaction, the room sequence and the broadcast.
+
+A command runs in one transaction that locks the meeting row, checks the rules, applies the
+change, takes the room's next sequence number and stores the reply under the client's message id
+(so a retried message is applied once). The event goes to the room's relays after commit.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consumers.broadcast import broadcast_on_commit
+
+from .enums import PHASE_ORDER, IdeaState, RoomPhase
+from .errors import DomainError
+from .models import ClientCommand, Idea, Meeting, Participant, Support
+from .payloads import idea_payload, idea_views, meeting_payload
+from .permissions import Actor, check_command
+
+# No O/0, I/1/L: a code read aloud or from the back of a room must not be ambiguous.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+_CONTROL_CHARS = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+Event = dict[str, Any]
+Change = tuple[dict[str, Any], Event]
+
+
+def clean_text(value: str) -> str:
+    """Normalise user text: NFC, no control or bidi-override characters, trimmed."""
+    value = unicodedata.normalize("NFC", value)
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_CHARS.sub("", value).strip()
+
+
+def normalise_join_code(code: str) -> str:
+    return re.sub(r"[\s-]", "", code or "").upper()
+
+
+def _new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def meeting_create(
+    *,
+    owner: AbstractBaseUser,
+    title: str,
+    description: str = "",
+    session_id: int | None = None,
+    premoderation: bool = False,
+    hidden_until_reveal: bool = False,
+) -> Meeting:
+    """Create a meeting in the draft phase with a fresh, unused join code."""
+    title = clean_text(title)
+    if not title:
+        raise DomainError("meeting.title_empty", _("Donnez un titre à la réunion."))
+    for _attempt in range(20):
+        code = _new_join_code()
+        if not Meeting.objects.filter(join_code=code).exists():
+            break
+    else:  # pragma: no cover - 887 million codes
+        raise DomainError("meeting.no_code", _("Aucun code libre, réessayez."))
+    return Meeting.objects.create(
+        owner=owner,
+        title=title[:200],
+        description=clean_text(description),
+        join_code=code,
+        session_id=session_id,
+        premoderation=premoderation,
+        hidden_until_reveal=hidden_until_reveal,
+    )
+
+
+def participant_join(*, meeting: Meeting, device: str, display_name: str = "") -> Participant:
+    """Find or create the participant for this device in this meeting; update the name if given."""
+    name = clean_text(display_name)[:60]
+    if meeting.phase == RoomPhase.CLOSED:
+        existing = Participant.objects.filter(meeting=meeting, device=device).first()
+        if existing is None:
+            raise DomainError("meeting.closed", _("La réunion est terminée."))
+        return existing
+    try:
+        with transaction.atomic():
+            participant, created = Participant.objects.get_or_create(
+                meeting=meeting, device=device, defaults={"display_name": name}
+            )
+    except IntegrityError:  # the same phone joined twice at once
+        participant, created = Participant.objects.get(meeting=meeting, device=device), False
+    if not created and name and name != participant.display_name:
+        participant.display_name = name
+        participant.save(update_fields=["display_name"])
+    return participant
+
+
+# --- The command runner ---------------------------------------------------------------------
+
+
+def run_command(
+    *,
+    meeting_id: int,
+    actor: Actor,
+    command: str,
+    client_id: str | None,
+    change: Callable[[Meeting], Change],
+) -> dict[str, Any]:
+    """Apply `change` to the locked meeting once per (actor, client_id); return the stored reply.
+
+    The reply is ``{"seq": n, "data": {...}}``. Raises DomainError (nothing is stored then).
+    """
+    if client_id:
+        stored = _stored_reply(meeting_id, actor, client_id)
+        if stored is not None:
+            return stored
+    try:
+        with transaction.atomic():
+            meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+            check_command(actor, meeting, command)
+            data, event = change(meeting)
+            meeting.seq += 1
+            Meeting.objects.filter(pk=meeting.pk).update(seq=meeting.seq)
+            reply = {"seq": meeting.seq, "data": data}
+            if client_id:
+                ClientCommand.objects.create(
+                    meeting_id=meeting.pk, actor=actor.key, client_id=client_id, reply=reply
+                )
+            broadcast_on_commit(meeting.pk, {"seq": meeting.seq, **event})
+    except IntegrityError:
+        # The same message arrived twice at once: the first one won; answer as it did.
+        stored = _stored_reply(meeting_id, actor, client_id) if client_id else None
+        if stored is None:
+            raise
+        return stored
+    return reply
+
+
+def _stored_reply(meeting_id: int, actor: Actor, client_id: str) -> dict[str, Any] | None:
+    return (
+        ClientCommand.objects.filter(meeting_id=meeting_id, actor=actor.key, client_id=client_id)
+        .values_list("reply", flat=True)
+        .first()
+    )
+
+
+def _idea_event(idea: Idea, meeting: Meeting, *, created: bool = False) -> Event:
+    mod, public, own = idea_views(idea, meeting, created=created)
+    return {
+        "type": "idea.changed",
+        "mod": mod,
+        "public": public,
+        "own": {"pid": idea.author_id, "data": own} if own is not None else None,
+    }
+
+
+def _meeting_event(meeting: Meeting, extra: dict[str, Any] | None = None) -> Event:
+    payload = {**meeting_payload(meeting), **(extra or {})}
+    return {"type": "meeting.changed", "mod": payload, "public": payload, "own": None}
+
+
+def _validated_text(text: Any, title: Any) -> tuple[str, str]:
+    if not isinstance(text, str) or not isinstance(title, str):
+        raise DomainError("idea.invalid", _("Le texte de l'idée est invalide."))
+    text, title = clean_text(text), clean_text(title)
+    if not text:
+        raise DomainError("idea.empty", _("L'idée est vide : écrivez quelques mots."))
+    if len(text) > settings.IDEA_MAX_LENGTH:
+        raise DomainError(
+            "idea.too_long",
+            _("L'idée est trop longue (%(length)s caractères, %(max)s au plus)."),
+            length=len(text),
+            max=settings.IDEA_MAX_LENGTH,
+        )
+    if len(title) > settings.IDEA_TITLE_MAX_LENGTH:
+        raise DomainError(
+            "idea.title_too_long",
+            _("Le titre est trop long (%(max)s caractères au plus)."),
+            max=settings.IDEA_TITLE_MAX_LENGTH,
+        )
+    return text, title
+
+
+def _get_idea(meeting: Meeting, idea_id: Any) -> Idea:
+    if not isinstance(idea_id, int) or isinstance(idea_id, bool):
+        raise DomainError("idea.not_found", _("Cette idée n'existe pas."))
+    idea = (
+        Idea.objects.select_related("author")
+        .filter(meeting=meeting, pk=idea_id)
+        .exclude(state=IdeaState.DELETED)
+        .first()
+    )
+    if idea is None:
+        raise DomainError("idea.not_found", _("Cette idée n'existe pas."))
+    return idea
+
+
+def _visible_to(idea: Idea, meeting: Meeting, actor: Actor) -> bool:
+    if actor.facilitator:
+        return True
+    if idea.author_id is not None and idea.author_id == actor.participant_id:
+        return True
+    return idea.state == IdeaState.VISIBLE and meeting.ideas_public
+
+
+# --- Participant commands ---------------------------------------------------------------------
+
+
+def idea_submit(
+    *, meeting_id: int, actor: Actor, client_id: str | None, text: Any, title: Any = ""
+) -> dict[str, Any]:
+    """Post an idea. Pending when the meeting is pre-moderated. Rate-limited per participant.
+
+    Emits "idea.changed" (to the public only when it is visible to everyone).
+    """
+
+    def change(meeting: Meeting) -> Change:
+        clean, clean_title = _validated_text(text, title)
+        since = timezone.now() - timedelta(minutes=1)
+        recent = Idea.objects.filter(author=actor.participant, created_at__gte=since).count()
+        if recent >= settings.IDEA_RATE_LIMIT_PER_MINUTE:
+            raise DomainError(
+                "idea.rate_limited",
+                _("Doucement : %(max)s idées par minute au plus. Réessayez dans un instant."),
+                max=settings.IDEA_RATE_LIMIT_PER_MINUTE,
+            )
+        idea = Idea.objects.create(
+            meeting=meeting,
+            author=actor.participant,
+            text=clean,
+            title=clean_title,
+            state=IdeaState.PENDING if meeting.premoderation else IdeaState.VISIBLE,
+        )
+        return {"idea": idea.pk, "state": idea.state}, _idea_event(idea, meeting, created=True)
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="idea.submit",
+        client_id=client_id,
+        change=change,
+    )
+
+
+def idea_edit(
+    *,
+    meeting_id: int,
+    actor: Actor,
+    client_id: str | None,
+    idea_id: Any,
+    text: Any,
+    title: Any = "",
+) -> dict[str, Any]:
+    """The author edits their own idea while ideas are open. Emits "idea.changed"."""
+
+    def change(meeting: Meeting) -> Change:
+        idea = _get_idea(meeting, idea_id)
+        if idea.author_id != actor.participant_id:
+            raise DomainError("idea.not_author", _("Vous ne pouvez modifier que vos idées."))
+        idea.text, idea.title = _validated_text(text, title)
+        idea.save(update_fields=["text", "title", "updated_at"])
+        return {"idea": idea.pk}, _idea_event(idea, meeting)
+
+    return run_command(
+        meeting_id=meeting_id, actor=actor, command="idea.edit", client_id=client_id, change=change
+    )
+
+
+def idea_delete(
+    *, meeting_id: int, actor: Actor, client_id: str | None, idea_id: Any
+) -> dict[str, Any]:
+    """The author deletes their own idea while ideas are open (kept, marked deleted)."""
+
+    def change(meeting: Meeting) -> Change:
+        idea = _get_idea(meeting, idea_id)
+        if idea.author_id != actor.participant_id:
+            raise DomainError("idea.not_author", _("Vous ne pouvez supprimer que vos idées."))
+        idea.state = IdeaState.DELETED
+        idea.save(update_fields=["state", "updated_at"])
+        return {"idea": idea.pk}, _idea_event(idea, meeting)
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="idea.delete",
+        client_id=client_id,
+        change=change,
+    )
+
+
+def idea_support(
+    *, meeting_id: int, actor: Actor, client_id: str | None, idea_id: Any, on: bool = True
+) -> dict[str, Any]:
+    """Add (or, with on=False, withdraw) the participant's one "+1" on someone else's idea.
+
+    Emits "idea.changed" with the new count; the supporter's own view also says `supported`.
+    """
+    command = "idea.support" if on else "idea.unsupport"
+
+    def change(meeting: Meeting) -> Change:
+        idea = _get_idea(meeting, idea_id)
+        if not _visible_to(idea, meeting, actor) or idea.state != IdeaState.VISIBLE:
+            raise DomainError("idea.not_found", _("Cette idée n'existe pas."))
+        if idea.author_id == actor.participant_id:
+            raise DomainError("idea.own_idea", _("Vous ne pouvez pas soutenir votre propre idée."))
+        existing = Support.objects.filter(idea=idea, participant=actor.participant)
+        if on:
+            if existing.exists():
+                raise DomainError("idea.already_supported", _("Vous soutenez déjà cette idée."))
+            Support.objects.create(idea=idea, participant=actor.participant)
+        else:
+            if not existing.exists():
+                raise DomainError("idea.not_supported", _("Vous ne soutenez pas cette idée."))
+            existing.delete()
+        idea.support_count = Support.objects.filter(idea=idea).count()
+        Idea.objects.filter(pk=idea.pk).update(support_count=idea.support_count)
+        counts = {"id": idea.pk, "supports": idea.support_count}
+        public = counts if meeting.ideas_public else None
+        event = {
+            "type": "idea.changed",
+            "mod": counts,
+            "public": public,
+            "own": {"pid": actor.participant_id, "data": {**counts, "supported": on}},
+        }
+        return {"idea": idea.pk, "supports": idea.support_count, "supported": on}, event
+
+    return run_command(
+        meeting_id=meeting_id, actor=actor, command=command, client_id=client_id, change=change
+    )
+
+
+# --- Facilitator commands ----------------------------------------------------------------------
+
+
+def idea_add_paper(
+    *, meeting_id: int, actor: Actor, client_id: str | None, text: Any, title: Any = ""
+) -> dict[str, Any]:
+    """A facilitator types in a paper post-it: visible at once, marked as entered on behalf."""
+
+    def change(meeting: Meeting) -> Change:
+        clean, clean_title = _validated_text(text, title)
+        idea = Idea.objects.create(
+            meeting=meeting,
+            entered_by_id=actor.user_id,
+            on_behalf=True,
+            text=clean,
+            title=clean_title,
+            state=IdeaState.VISIBLE,
+        )
+        return {"idea": idea.pk, "state": idea.state}, _idea_event(idea, meeting, created=True)
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="idea.add_paper",
+        client_id=client_id,
+        change=change,
+    )
+
+
+_MODERATION_TARGETS: dict[str, tuple[set[str], str]] = {
+    # command: (states it applies to, resulting state)
+    "idea.hide": ({IdeaState.VISIBLE, IdeaState.PENDING}, IdeaState.HIDDEN),
+    "idea.restore": ({IdeaState.HIDDEN}, IdeaState.VISIBLE),
+    "idea.approve": ({IdeaState.PENDING}, IdeaState.VISIBLE),
+}
+
+
+def idea_moderate(
+    *, meeting_id: int, actor: Actor, client_id: str | None, command: str, idea_id: Any
+) -> dict[str, Any]:
+    """Hide, restore or approve an idea (facilitator). Emits "idea.changed"."""
+    if command not in _MODERATION_TARGETS:
+        raise ValueError(command)
+    from_states, to_state = _MODERATION_TARGETS[command]
+
+    def change(meeting: Meeting) -> Change:
+        idea = _get_idea(meeting, idea_id)
+        if idea.state not in from_states:
+            raise DomainError(
+                "idea.wrong_state",
+                _("Impossible : l'idée est « %(state)s »."),
+                state=IdeaState(idea.state).label,
+            )
+        idea.state = to_state
+        idea.save(update_fields=["state", "updated_at"])
+        return {"idea": idea.pk, "state": idea.state}, _idea_event(idea, meeting)
+
+    return run_command(
+        meeting_id=meeting_id, actor=actor, command=command, client_id=client_id, change=change
+    )
+
+
+def idea_pin(
+    *, meeting_id: int, actor: Actor, client_id: str | None, idea_id: Any, pinned: bool
+) -> dict[str, Any]:
+    """Pin an idea to the top of the board, or unpin it (facilitator)."""
+
+    def change(meeting: Meeting) -> Change:
+        idea = _get_idea(meeting, idea_id)
+        idea.pinned = bool(pinned)
+        idea.save(update_fields=["pinned", "updated_at"])
+        return {"idea": idea.pk, "pinned": idea.pinned}, _idea_event(idea, meeting)
+
+    return run_command(
+        meeting_id=meeting_id, actor=actor, command="idea.pin", client_id=client_id, change=change
+    )
+
+
+def idea_moderate_edit(
+    *,
+    meeting_id: int,
+    actor: Actor,
+    client_id: str | None,
+    idea_id: Any,
+    text: Any,
+    title: Any = "",
+) -> dict[str, Any]:
+    """A facilitator corrects a typo in anyone's idea."""
+
+    def change(meeting: Meeting) -> Change:
+        idea = _get_idea(meeting, idea_id)
+        idea.text, idea.title = _validated_text(text, title)
+        idea.save(update_fields=["text", "title", "updated_at"])
+        return {"idea": idea.pk}, _idea_event(idea, meeting)
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="idea.moderate_edit",
+        client_id=client_id,
+        change=change,
+    )
+
+
+def meeting_set_phase(
+    *, meeting_id: int, actor: Actor, client_id: str | None, phase: Any = None
+) -> dict[str, Any]:
+    """Move the meeting to `phase`, or to the next phase when `phase` is None (one click).
+
+    Emits "meeting.changed".
+    """
+    command = "meeting.advance" if phase is None else "meeting.set_phase"
+
+    def change(meeting: Meeting) -> Change:
+        if phase is None:
+            position = PHASE_ORDER.index(meeting.phase)
+            if position + 1 >= len(PHASE_ORDER):
+                raise DomainError("meeting.last_phase", _("La réunion est déjà terminée."))
+            target = PHASE_ORDER[position + 1]
+        elif phase in PHASE_ORDER:
+            target = phase
+        else:
+            raise DomainError("meeting.unknown_phase", _("Cette phase n'existe pas."))
+        meeting.phase = target
+        meeting.save(update_fields=["phase"])
+        return {"phase": meeting.phase}, _meeting_event(meeting)
+
+    return run_command(
+        meeting_id=meeting_id, actor=actor, command=command, client_id=client_id, change=change
+    )
+
+
+def meeting_configure(
+    *,
+    meeting_id: int,
+    actor: Actor,
+    client_id: str | None,
+    premoderation: bool | None = None,
+    hidden_until_reveal: bool | None = None,
+) -> dict[str, Any]:
+    """Switch pre-moderation or "hidden until reveal" on or off. Emits "meeting.changed"."""
+
+    def change(meeting: Meeting) -> Change:
+        if premoderation is not None:
+            meeting.premoderation = bool(premoderation)
+        if hidden_until_reveal is not None:
+            meeting.hidden_until_reveal = bool(hidden_until_reveal)
+            if meeting.hidden_until_reveal:
+                meeting.revealed = False
+        meeting.save(update_fields=["premoderation", "hidden_until_reveal", "revealed"])
+        return meeting_payload(meeting), _with_public_ideas(meeting)
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="meeting.configure",
+        client_id=client_id,
+        change=change,
+    )
+
+
+def meeting_reveal(*, meeting_id: int, actor: Actor, client_id: str | None) -> dict[str, Any]:
+    """Reveal every visible idea to every phone. Emits "meeting.changed" carrying the ideas."""
+
+    def change(meeting: Meeting) -> Change:
+        if not meeting.hidden_until_reveal:
+            raise DomainError("meeting.not_hidden", _("Les idées sont déjà visibles de tous."))
+        meeting.revealed = True
+        meeting.save(update_fields=["revealed"])
+        return meeting_payload(meeting), _with_public_ideas(meeting)
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="meeting.reveal",
+        client_id=client_id,
+        change=change,
+    )
+
+
+def _with_public_ideas(meeting: Meeting) -> Event:
+    """A meeting change that may change what the public sees: it carries the public idea list.
+
+    Clients replace their list of others' ideas with it (their own ideas stay).
+    """
+    event = _meeting_event(meeting)
+    if meeting.ideas_public:
+        ideas = (
+            Idea.objects.filter(meeting=meeting, state=IdeaState.VISIBLE)
+            .select_related("author")
+            .order_by("created_at", "pk")
+        )
+        public_ideas = [idea_payload(i) for i in ideas]
+    else:
+        public_ideas = []
+    event["public"] = {**event["public"], "ideas": public_ideas}
+    return event

@@ -1,0 +1,220 @@
+"""HTTP pages: home, join by code, the phone page, the facilitator's board, poster and settings."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from informaction.qr import qr_svg
+
+from . import selectors, services
+from .errors import DomainError
+from .forms import JoinCodeForm, JoinForm, MeetingForm
+from .models import Meeting
+from .payloads import max_lengths
+from .permissions import is_facilitator
+
+DEVICE_SALT = "informaction.device"
+
+
+def join_url(request: HttpRequest, meeting: Meeting) -> str:
+    """The absolute URL printed in the QR code."""
+    path = reverse("join", kwargs={"code": meeting.join_code})
+    if settings.SITE_URL:
+        return settings.SITE_URL + path
+    return request.build_absolute_uri(path)
+
+
+def _device(request: HttpRequest) -> str | None:
+    value = request.COOKIES.get(settings.PARTICIPANT_COOKIE_NAME)
+    if not value:
+        return None
+    try:
+        return signing.Signer(salt=DEVICE_SALT).unsign(value)
+    except signing.BadSignature:
+        return None
+
+
+def _facilitated_meeting(request: HttpRequest, pk: int) -> Meeting:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    if not is_facilitator(request.user, meeting):
+        raise Http404
+    return meeting
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    meetings = []
+    if request.user.is_authenticated:
+        meetings = (
+            Meeting.objects.filter(Q(owner=request.user) | Q(facilitators=request.user))
+            .distinct()
+            .order_by("-created_at")
+        )
+    return render(
+        request, "deliberation/home.html", {"meetings": meetings, "code_form": JoinCodeForm()}
+    )
+
+
+def join_by_code(request: HttpRequest) -> HttpResponse:
+    """The "type the code" form on the home page."""
+    form = JoinCodeForm(request.GET or None)
+    if form.is_valid():
+        return redirect("join", code=form.cleaned_data["code"])
+    return render(
+        request, "deliberation/home.html", {"meetings": [], "code_form": form}, status=400
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, code: str) -> HttpResponse:
+    """The URL in the QR code: a one-tap join, no account."""
+    meeting = selectors.meeting_by_code(code)
+    if meeting is None:
+        return render(
+            request,
+            "deliberation/join_unknown.html",
+            {"code": code[:12], "code_form": JoinCodeForm()},
+            status=404,
+        )
+    if meeting.join_code != code:
+        return redirect("join", code=meeting.join_code)
+    device = _device(request)
+    participant = selectors.participant_for_device(meeting, device)
+    form = JoinForm(
+        request.POST or None, initial={"name": participant.display_name if participant else ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        device = device or secrets.token_urlsafe(24)
+        try:
+            services.participant_join(
+                meeting=meeting, device=device, display_name=form.cleaned_data["name"]
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.render())
+        else:
+            response = redirect("phone", code=meeting.join_code)
+            response.set_cookie(
+                settings.PARTICIPANT_COOKIE_NAME,
+                signing.Signer(salt=DEVICE_SALT).sign(device),
+                max_age=settings.PARTICIPANT_COOKIE_AGE,
+                httponly=True,
+                secure=settings.SESSION_COOKIE_SECURE,
+                samesite="Lax",
+            )
+            return response
+    return render(
+        request,
+        "deliberation/join.html",
+        {"meeting": meeting, "form": form, "participant": participant},
+    )
+
+
+def phone(request: HttpRequest, code: str) -> HttpResponse:
+    meeting = selectors.meeting_by_code(code)
+    if meeting is None:
+        raise Http404
+    participant = selectors.participant_for_device(meeting, _device(request))
+    if participant is None:
+        return redirect("join", code=meeting.join_code)
+    return render(
+        request,
+        "deliberation/phone.html",
+        {
+            "meeting": meeting,
+            "participant": participant,
+            "limits": max_lengths(),
+            "ws_path": reverse("ws-room-doc", kwargs={"code": meeting.join_code}),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(
+                owner=request.user,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                session_id=form.cleaned_data["session"].pk
+                if form.cleaned_data["session"]
+                else None,
+                premoderation=form.cleaned_data["premoderation"],
+                hidden_until_reveal=form.cleaned_data["hidden_until_reveal"],
+            )
+        except DomainError as exc:
+            form.add_error("title", exc.render())
+        else:
+            return redirect("meeting-detail", pk=meeting.pk)
+    return render(request, "deliberation/meeting_form.html", {"form": form})
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _facilitated_meeting(request, pk)
+    url = join_url(request, meeting)
+    return render(
+        request,
+        "deliberation/meeting_detail.html",
+        {"meeting": meeting, "join_url": url, "qr": qr_svg(url, title=_("Code QR pour rejoindre"))},
+    )
+
+
+@login_required
+def board(request: HttpRequest, pk: int) -> HttpResponse:
+    """The projector view, with the facilitator's moderation panel."""
+    meeting = _facilitated_meeting(request, pk)
+    url = join_url(request, meeting)
+    return render(
+        request,
+        "deliberation/board.html",
+        {
+            "meeting": meeting,
+            "join_url": url,
+            "qr": qr_svg(url, title=_("Code QR pour rejoindre")),
+            "limits": max_lengths(),
+            "ws_path": reverse("ws-room-doc", kwargs={"code": meeting.join_code}),
+        },
+    )
+
+
+@login_required
+def poster(request: HttpRequest, pk: int) -> HttpResponse:
+    """A printable A4 poster with the QR code and the join code."""
+    meeting = _facilitated_meeting(request, pk)
+    url = join_url(request, meeting)
+    return render(
+        request,
+        "deliberation/poster.html",
+        {"meeting": meeting, "join_url": url, "qr": qr_svg(url, title=_("Code QR pour rejoindre"))},
+    )
+
+
+def qr_code(request: HttpRequest, code: str) -> HttpResponse:
+    """The join QR code as an SVG file (for slides and printed programmes)."""
+    meeting = selectors.meeting_by_code(code)
+    if meeting is None:
+        raise Http404
+    response = HttpResponse(qr_svg(join_url(request, meeting)), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def ws_room_doc(request: HttpRequest, code: str) -> HttpResponse:
+    """Plain HTTP on the WebSocket path: say what it is instead of a bare 404."""
+    return HttpResponse(
+        _("Ce chemin est une connexion WebSocket ; voir docs/protocol.md."),
+        status=426,
+        content_type="text/plain; charset=utf-8",
+    )
