@@ -16,9 +16,12 @@ MAX_ID_LENGTH = 64
 class ClientError(Exception):
     """A frame the server cannot accept, answered with an ``error`` frame; the socket stays open."""
 
-    def __init__(self, code: str, message: str | Promise, **params: Any) -> None:
+    def __init__(
+        self, code: str, message: str | Promise, *, message_id: str | None = None, **params: Any
+    ) -> None:
         super().__init__(code)
         self.code = code
+        self.message_id = message_id
         self.message = message
         self.params = params
 
@@ -58,12 +61,16 @@ def parse_frame(text: str | None, binary: bytes | None) -> Envelope:
         raise ClientError("protocol.bad_frame", _("Identifiant de message invalide."))
     kind = value.get("type")
     if not isinstance(kind, str) or not kind:
-        raise ClientError("protocol.bad_frame", _("Message sans type."), id=message_id)
+        raise ClientError("protocol.bad_frame", _("Message sans type."), message_id=message_id)
     data = value.get("data", {})
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ClientError("protocol.bad_frame", _("Le champ « data » doit être un objet."))
+        raise ClientError(
+            "protocol.bad_frame",
+            _("Le champ « data » doit être un objet."),
+            message_id=message_id,
+        )
     return Envelope(type=kind, id=message_id, data=data)
 
 

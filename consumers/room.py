@@ -174,7 +174,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
                     )
                 reply = await handler(self, envelope)
                 await self.send(text_data=protocol.ack(message_id, reply))
-            except (ClientError, DomainError) as exc:
+            except ClientError as exc:
+                await self._send_error(exc.message_id or message_id, exc.code, exc.render())
+            except DomainError as exc:
                 await self._send_error(message_id, exc.code, exc.render())
 
     async def _send_error(self, message_id: str | None, code: str, message: Any) -> None:

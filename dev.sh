@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# The project's entry point. `./dev.sh demo` runs the seeded demo; `./dev.sh test` runs every test.
+# Both set up what they need on first use (virtual environment, packages, database).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+PY="$VENV/bin/python"
+PG_TEST_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}
+REDIS_TEST_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/0}
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+loud() { printf '\n\033[1;33m!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n!! %s\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\033[0m\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
+apt_install() {
+  command -v apt-get >/dev/null || return 1
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+    && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+ensure_venv() {
+  local extras=$1
+  if [ ! -x "$PY" ]; then
+    say "Creating the virtual environment ($VENV)"
+    if ! "$PYTHON" -m venv "$VENV" 2>/dev/null; then
+      rm -rf "$VENV"
+      # Debian ships venv support in a separate package.
+      apt_install python3-venv || { echo "Install python3-venv, then run again." >&2; exit 1; }
+      "$PYTHON" -m venv "$VENV"
+    fi
+  fi
+  local stamp
+  stamp="$VENV/.installed-$extras-$(cat pyproject.toml | sha256sum | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    say "Installing Inform'action and its dependencies [$extras]"
+    "$PY" -m pip install -q --upgrade pip
+    "$PY" -m pip install -q -e ".[$extras]"
+    rm -f "$VENV"/.installed-"$extras"-*
+    touch "$stamp"
+  fi
+}
+
+port_open() { "$PY" - "$1" "$2" <<'EOF'
+import socket, sys
+try:
+    socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=1).close()
+except OSError:
+    sys.exit(1)
+EOF
+}
+
+cmd_demo() {
+  ensure_venv real
+  export DJANGO_SETTINGS_MODULE=informaction.settings
+  say "Preparing the database (SQLite in data/, in-memory channel layer)"
+  "$PY" manage.py migrate --noinput -v 0
+  "$PY" manage.py seed_demo --base-url "http://127.0.0.1:${PORT:-8000}"
+  say "Serving on http://127.0.0.1:${PORT:-8000}/ with Daphne (Ctrl-C to stop)"
+  exec "$PY" -m daphne -b 127.0.0.1 -p "${PORT:-8000}" informaction.asgi:application
+}
+
+run_pytest() {
+  # pytest's exit code 5 (no test collected) is a failure here, like any other.
+  "$PY" -m pytest "$@"
+}
+
+cmd_test() {
+  ensure_venv dev
+  local failed=0 skipped_backends=""
+  export DJANGO_SETTINGS_MODULE=informaction.settings
+  export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+  if [ ! -x /usr/bin/chromium ]; then
+    say "Installing Debian's Chromium for the browser tests"
+    apt_install chromium fonts-dejavu-core || loud "Chromium is not installed and could not be: browser tests will not run"
+  fi
+
+  say "Lint and checks"
+  "$VENV/bin/ruff" check . || failed=1
+  env -u DATABASE_URL -u REDIS_URL "$PY" manage.py makemigrations --check --dry-run -v 1 || failed=1
+  env -u DATABASE_URL -u REDIS_URL "$PY" manage.py check || failed=1
+
+  say "Tests on the embedded defaults: SQLite + in-memory channel layer"
+  env -u DATABASE_URL -u REDIS_URL TEST_BACKEND=embedded run_pytest "$@" || failed=1
+
+  local pg_host pg_port
+  pg_host=$(PG_TEST_URL="$PG_TEST_URL" "$PY" -c "import os, urllib.parse as u; p=u.urlparse(os.environ['PG_TEST_URL']); print(p.hostname, p.port or 5432)")
+  read -r pg_host pg_port <<<"$pg_host"
+  if port_open "$pg_host" "$pg_port" && port_open 127.0.0.1 6379; then
+    say "Tests on the real backends: PostgreSQL ($PG_TEST_URL) + Redis ($REDIS_TEST_URL)"
+    DATABASE_URL="$PG_TEST_URL" REDIS_URL="$REDIS_TEST_URL" TEST_BACKEND=real run_pytest "$@" || failed=1
+  else
+    skipped_backends="PostgreSQL + Redis"
+    if [ "${CI:-}" = "true" ]; then
+      loud "CI: PostgreSQL ($pg_host:$pg_port) or Redis (127.0.0.1:6379) is not reachable: the mandatory second run cannot happen"
+      failed=1
+    else
+      loud "NOT RUN: the suite on PostgreSQL + Redis (no server on $pg_host:$pg_port or 127.0.0.1:6379). Start them and run again."
+    fi
+  fi
+
+  if [ "$failed" != 0 ]; then
+    loud "FAILED: see above"
+    exit 1
+  fi
+  if [ -n "$skipped_backends" ]; then
+    loud "Passed on SQLite + in-memory only; NOT run on $skipped_backends"
+  else
+    say "All passed on both backends"
+  fi
+}
+
+case "${1:-}" in
+  demo) shift; cmd_demo "$@" ;;
+  test) shift; cmd_test "$@" ;;
+  *) echo "usage: ./dev.sh demo | ./dev.sh test [pytest args]" >&2; exit 2 ;;
+esac
