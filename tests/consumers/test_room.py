@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from contextlib import asynccontextmanager
 from typing import Any
@@ -82,7 +81,7 @@ class Screen:
         while not predicate(self):
             try:
                 await self.receive()
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pytest.fail(f"timed out waiting for {what}")
 
     async def nothing_more(self) -> None:
