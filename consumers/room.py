@@ -337,9 +337,14 @@ async def meeting_configure(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
         client_id=env.id,
         premoderation=optional(env.data, "premoderation", bool, None),
         hidden_until_reveal=optional(env.data, "hidden_until_reveal", bool, None),
+        allow_theme_suggestions=optional(env.data, "allow_theme_suggestions", bool, None),
     )
 
 
 @command("meeting.reveal")
 async def meeting_reveal(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
     return await ws.call(services.meeting_reveal, client_id=env.id)
+
+
+# Modules that register more commands (they import `command` from here).
+from . import themes as _themes  # noqa: E402,F401

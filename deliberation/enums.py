@@ -10,6 +10,9 @@ class RoomPhase(models.TextChoices):
     DRAFT = "draft", _("Préparation")
     COLLECT = "collect", _("Idées ouvertes")
     REVIEW = "review", _("Idées closes")
+    CLUSTER = "cluster", _("Regroupement")
+    VOTE = "vote", _("Vote")
+    RESULTS = "results", _("Résultats")
     CLOSED = "closed", _("Réunion terminée")
 
 
@@ -18,6 +21,9 @@ PHASE_ORDER: list[str] = [
     RoomPhase.DRAFT,
     RoomPhase.COLLECT,
     RoomPhase.REVIEW,
+    RoomPhase.CLUSTER,
+    RoomPhase.VOTE,
+    RoomPhase.RESULTS,
     RoomPhase.CLOSED,
 ]
 
@@ -27,3 +33,4 @@ class IdeaState(models.TextChoices):
     VISIBLE = "visible", _("Visible")
     HIDDEN = "hidden", _("Masquée")
     DELETED = "deleted", _("Supprimée")
+    MERGED = "merged", _("Fusionnée")

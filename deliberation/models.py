@@ -43,6 +43,9 @@ class Meeting(models.Model):
         help_text=_("Chaque téléphone ne voit que ses propres idées jusqu'à la révélation."),
     )
     revealed = models.BooleanField(default=False)
+    allow_theme_suggestions = models.BooleanField(
+        _("les participant·e·s peuvent proposer un thème pour une idée"), default=False
+    )
     # The room's sequence number: every accepted change takes the next one (see docs/protocol.md).
     seq = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -78,6 +81,24 @@ class Participant(models.Model):
         return self.display_name or f"#{self.pk}"
 
 
+class Theme(models.Model):
+    """A group of ideas on the board (regroupement), made by hand or accepted from suggestions."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(_("nom"), max_length=60)
+    color = models.CharField(_("couleur"), max_length=30, default="steelblue")
+    keywords = models.CharField(_("mots-clés"), max_length=300, blank=True)
+    preset_slug = models.CharField(max_length=40, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Idea(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="ideas")
     author = models.ForeignKey(
@@ -92,6 +113,13 @@ class Idea(models.Model):
     text = models.TextField()
     state = models.CharField(max_length=10, choices=IdeaState.choices, default=IdeaState.VISIBLE)
     pinned = models.BooleanField(default=False)
+    theme = models.ForeignKey(
+        Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="ideas"
+    )
+    # A duplicate merged into another idea keeps its text here, shown with the target on demand.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_ideas"
+    )
     support_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -116,6 +144,23 @@ class Support(models.Model):
 
     def __str__(self) -> str:
         return f"+1 {self.participant_id} → {self.idea_id}"
+
+
+class ThemeSuggestion(models.Model):
+    """A participant's proposal to put an idea in a theme (when the facilitator allows it)."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="theme_suggestions")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE)
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "participant"], name="theme_suggestion_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idea_id} → {self.theme_id}"
 
 
 class ClientCommand(models.Model):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from .enums import PHASE_ORDER, IdeaState, RoomPhase
-from .models import Idea, Meeting
+from .models import Idea, Meeting, Theme
 
 
 class IdeaPayload(TypedDict):
@@ -21,6 +21,8 @@ class IdeaPayload(TypedDict):
     paper: bool
     author: str | None
     created: str
+    theme: int | None
+    merged: list[dict[str, Any]]
     mine: NotRequired[bool]
     supported: NotRequired[bool]
 
@@ -35,7 +37,17 @@ class MeetingPayload(TypedDict):
     premoderation: bool
     hidden_until_reveal: bool
     revealed: bool
+    allow_theme_suggestions: bool
     join_path: str
+
+
+class ThemePayload(TypedDict):
+    id: int
+    name: str
+    color: str
+    keywords: str
+    preset: str
+    position: int
 
 
 def meeting_payload(meeting: Meeting) -> MeetingPayload:
@@ -49,14 +61,34 @@ def meeting_payload(meeting: Meeting) -> MeetingPayload:
         "premoderation": meeting.premoderation,
         "hidden_until_reveal": meeting.hidden_until_reveal,
         "revealed": meeting.revealed,
+        "allow_theme_suggestions": meeting.allow_theme_suggestions,
         "join_path": reverse("join", kwargs={"code": meeting.join_code}),
     }
 
 
-def idea_payload(idea: Idea, author_name: str | None = None) -> IdeaPayload:
-    """The full idea, as a facilitator sees it. `author_name` avoids a query when known."""
+def theme_payload(theme: Theme) -> ThemePayload:
+    return {
+        "id": theme.pk,
+        "name": theme.name,
+        "color": theme.color,
+        "keywords": theme.keywords,
+        "preset": theme.preset_slug,
+        "position": theme.position,
+    }
+
+
+def idea_payload(
+    idea: Idea, author_name: str | None = None, merged: list[Idea] | None = None
+) -> IdeaPayload:
+    """The full idea, as a facilitator sees it.
+
+    `author_name` and `merged` (the ideas merged into this one) avoid queries when known; the
+    snapshot prefetches them.
+    """
     if author_name is None and idea.author_id is not None:
         author_name = idea.author.display_name if idea.author else ""
+    if merged is None:
+        merged = list(idea.merged_ideas.select_related("author")) if idea.pk else []
     return {
         "id": idea.pk,
         "text": idea.text,
@@ -67,6 +99,16 @@ def idea_payload(idea: Idea, author_name: str | None = None) -> IdeaPayload:
         "paper": idea.on_behalf,
         "author": author_name or None,
         "created": idea.created_at.isoformat(),
+        "theme": idea.theme_id,
+        "merged": [
+            {
+                "id": m.pk,
+                "text": m.text,
+                "title": m.title,
+                "author": (m.author.display_name if m.author else "") or None,
+            }
+            for m in merged
+        ],
     }
 
 
@@ -87,7 +129,7 @@ def idea_views(
     On creation, an idea the public may not see is not announced to it at all.
     """
     full = idea_payload(idea)
-    if idea.state == IdeaState.DELETED:
+    if idea.state in (IdeaState.DELETED, IdeaState.MERGED):
         return removed(idea.pk), removed(idea.pk), removed(idea.pk)
     public: dict[str, Any] | None
     if visible_to_public(idea, meeting):

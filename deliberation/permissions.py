@@ -23,10 +23,25 @@ PHASE_FEATURES: dict[str, set[str]] = {
         "idea.unsupport",
     },
     RoomPhase.REVIEW: {"idea.support", "idea.unsupport"},
+    RoomPhase.CLUSTER: {"idea.support", "idea.unsupport", "idea.suggest_theme"},
+    RoomPhase.VOTE: {"ballot.cast", "ballot.withdraw"},
+    RoomPhase.RESULTS: set(),
     RoomPhase.CLOSED: set(),
 }
 
 FACILITATOR_COMMANDS: set[str] = {
+    # themes and clustering (any phase but closed: themes may be prepared before ideas come)
+    "theme.create",
+    "theme.update",
+    "theme.delete",
+    "theme.split",
+    "idea.move",
+    "idea.merge",
+    "idea.unmerge",
+    "ideas.assign",
+    "themes.suggest",
+    "themes.discover",
+    "ideas.find_duplicates",
     "idea.hide",
     "idea.restore",
     "idea.approve",
@@ -37,6 +52,12 @@ FACILITATOR_COMMANDS: set[str] = {
     "meeting.set_phase",
     "meeting.configure",
     "meeting.reveal",
+    "vote.create",
+    "vote.open",
+    "vote.close",
+    "vote.reveal",
+    "vote.paper_count",
+    "vote.paper_remove",
 }
 # Facilitator commands still allowed once the meeting is closed (to reopen it).
 CLOSED_FACILITATOR_COMMANDS: set[str] = {"meeting.set_phase"}

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
+
 
 from .enums import IdeaState
-from .models import Idea, Meeting, Participant, Support
-from .payloads import idea_payload, meeting_payload
+from .models import Idea, Meeting, Participant, Support, Theme
+from .payloads import idea_payload, meeting_payload, theme_payload
 from .permissions import Actor
 
 
@@ -31,24 +32,32 @@ def board_snapshot(meeting_id: int, actor: Actor) -> dict[str, Any]:
     comes again as an event, which clients apply idempotently.
     """
     meeting = Meeting.objects.get(pk=meeting_id)
-    ideas = Idea.objects.filter(meeting=meeting).exclude(state=IdeaState.DELETED)
+    ideas = Idea.objects.filter(meeting=meeting).exclude(
+        state__in=[IdeaState.DELETED, IdeaState.MERGED]
+    )
     if not actor.facilitator:
         mine = Q(author_id=actor.participant_id)
         if meeting.ideas_public:
             ideas = ideas.filter(Q(state=IdeaState.VISIBLE) | mine)
         else:
             ideas = ideas.filter(mine)
-    ideas = ideas.select_related("author").order_by("created_at", "pk")
+    ideas = (
+        ideas.select_related("author")
+        .prefetch_related(
+            Prefetch("merged_ideas", queryset=Idea.objects.select_related("author").order_by("pk"))
+        )
+        .order_by("created_at", "pk")
+    )
     supported: set[int] = set()
     if actor.participant_id is not None:
-        supported = set(
-            Support.objects.filter(
-                participant_id=actor.participant_id, idea__meeting=meeting
-            ).values_list("idea_id", flat=True)
-        )
+        # A support given to an idea later merged into another counts for the merged idea.
+        for idea_id, merged_into in Support.objects.filter(
+            participant_id=actor.participant_id, idea__meeting=meeting
+        ).values_list("idea_id", "idea__merged_into_id"):
+            supported.add(merged_into or idea_id)
     idea_list = []
     for idea in ideas:
-        payload: dict[str, Any] = dict(idea_payload(idea))
+        payload: dict[str, Any] = dict(idea_payload(idea, merged=list(idea.merged_ideas.all())))
         if actor.participant_id is not None:
             payload["mine"] = idea.author_id == actor.participant_id
             payload["supported"] = idea.pk in supported
@@ -66,6 +75,7 @@ def board_snapshot(meeting_id: int, actor: Actor) -> dict[str, Any]:
         "version": meeting.seq,
         "meeting": meeting_payload(meeting),
         "ideas": idea_list,
+        "themes": [theme_payload(t) for t in Theme.objects.filter(meeting=meeting)],
         "me": me,
     }
 

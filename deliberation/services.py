@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,8 +25,8 @@ from consumers.broadcast import broadcast_on_commit
 
 from .enums import PHASE_ORDER, IdeaState, RoomPhase
 from .errors import DomainError
-from .models import ClientCommand, Idea, Meeting, Participant, Support
-from .payloads import idea_payload, idea_views, meeting_payload
+from .models import ClientCommand, Idea, Meeting, Participant, Support, Theme, ThemeSuggestion
+from .payloads import idea_payload, idea_views, meeting_payload, theme_payload
 from .permissions import Actor, check_command
 
 # No O/0, I/1/L: a code read aloud or from the back of a room must not be ambiguous.
@@ -36,7 +37,9 @@ _CONTROL_CHARS = re.compile(
 )
 
 Event = dict[str, Any]
-Change = tuple[dict[str, Any], Event]
+# What a change returns: the ack data, and the event (or events, each taking its own sequence
+# number) to broadcast.
+Change = tuple[dict[str, Any], Event | list[Event]]
 
 
 def clean_text(value: str) -> str:
@@ -118,7 +121,8 @@ def run_command(
 ) -> dict[str, Any]:
     """Apply `change` to the locked meeting once per (actor, client_id); return the stored reply.
 
-    The reply is ``{"seq": n, "data": {...}}``. Raises DomainError (nothing is stored then).
+    The reply is ``{"seq": n, "data": {...}}``, n being the sequence number of the change's last
+    event. Raises DomainError (nothing is stored then).
     """
     if client_id:
         stored = _stored_reply(meeting_id, actor, client_id)
@@ -128,15 +132,21 @@ def run_command(
         with transaction.atomic():
             meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
             check_command(actor, meeting, command)
-            data, event = change(meeting)
-            meeting.seq += 1
+            data, events = change(meeting)
+            if isinstance(events, dict):
+                events = [events]
+            first = meeting.seq + 1
+            meeting.seq += max(1, len(events))
             Meeting.objects.filter(pk=meeting.pk).update(seq=meeting.seq)
             reply = {"seq": meeting.seq, "data": data}
             if client_id:
                 ClientCommand.objects.create(
                     meeting_id=meeting.pk, actor=actor.key, client_id=client_id, reply=reply
                 )
-            broadcast_on_commit(meeting.pk, {"seq": meeting.seq, **event})
+            if not events:  # a change nobody sees still takes its number: frames stay chained
+                events = [{"type": "room.noop", "mod": None, "public": None, "own": None}]
+            for offset, event in enumerate(events):
+                broadcast_on_commit(meeting.pk, {"seq": first + offset, **event})
     except IntegrityError:
         # The same message arrived twice at once: the first one won; answer as it did.
         stored = _stored_reply(meeting_id, actor, client_id) if client_id else None
@@ -313,7 +323,8 @@ def idea_support(
             raise DomainError("idea.not_found", _("Cette idée n'existe pas."))
         if idea.author_id == actor.participant_id:
             raise DomainError("idea.own_idea", _("Vous ne pouvez pas soutenir votre propre idée."))
-        existing = Support.objects.filter(idea=idea, participant=actor.participant)
+        family = [idea.pk, *idea.merged_ideas.values_list("pk", flat=True)]
+        existing = Support.objects.filter(idea_id__in=family, participant=actor.participant)
         if on:
             if existing.exists():
                 raise DomainError("idea.already_supported", _("Vous soutenez déjà cette idée."))
@@ -322,7 +333,7 @@ def idea_support(
             if not existing.exists():
                 raise DomainError("idea.not_supported", _("Vous ne soutenez pas cette idée."))
             existing.delete()
-        idea.support_count = Support.objects.filter(idea=idea).count()
+        idea.support_count = _family_support_count(family)
         Idea.objects.filter(pk=idea.pk).update(support_count=idea.support_count)
         counts = {"id": idea.pk, "supports": idea.support_count}
         public = counts if meeting.ideas_public else None
@@ -478,8 +489,11 @@ def meeting_configure(
     client_id: str | None,
     premoderation: bool | None = None,
     hidden_until_reveal: bool | None = None,
+    allow_theme_suggestions: bool | None = None,
 ) -> dict[str, Any]:
-    """Switch pre-moderation or "hidden until reveal" on or off. Emits "meeting.changed"."""
+    """Switch pre-moderation, "hidden until reveal" or participants' theme suggestions on or off.
+
+    Emits "meeting.changed"."""
 
     def change(meeting: Meeting) -> Change:
         if premoderation is not None:
@@ -488,7 +502,16 @@ def meeting_configure(
             meeting.hidden_until_reveal = bool(hidden_until_reveal)
             if meeting.hidden_until_reveal:
                 meeting.revealed = False
-        meeting.save(update_fields=["premoderation", "hidden_until_reveal", "revealed"])
+        if allow_theme_suggestions is not None:
+            meeting.allow_theme_suggestions = bool(allow_theme_suggestions)
+        meeting.save(
+            update_fields=[
+                "premoderation",
+                "hidden_until_reveal",
+                "revealed",
+                "allow_theme_suggestions",
+            ]
+        )
         return meeting_payload(meeting), _with_public_ideas(meeting)
 
     return run_command(
@@ -536,3 +559,423 @@ def _with_public_ideas(meeting: Meeting) -> Event:
         public_ideas = []
     event["public"] = {**event["public"], "ideas": public_ideas}
     return event
+
+
+def _family_support_count(idea_ids: list[int]) -> int:
+    """Supports of an idea and the ideas merged into it: once per participant."""
+    return Support.objects.filter(idea_id__in=idea_ids).values("participant_id").distinct().count()
+
+
+# --- Themes and clustering (facilitator) ----------------------------------------------------------
+
+# CSS colour names (RFC 7986 wants names too), readable as a band or a tag on white and on navy.
+THEME_COLORS = (
+    "steelblue",
+    "olivedrab",
+    "crimson",
+    "sienna",
+    "forestgreen",
+    "darkorchid",
+    "darkorange",
+    "teal",
+    "goldenrod",
+    "slategray",
+    "palevioletred",
+    "royalblue",
+    "indigo",
+    "peru",
+)
+THEME_NAME_MAX_LENGTH = 60
+
+
+def _get_theme(meeting: Meeting, theme_id: Any) -> Theme:
+    if not isinstance(theme_id, int) or isinstance(theme_id, bool):
+        raise DomainError("theme.not_found", _("Ce thème n'existe pas."))
+    theme = Theme.objects.filter(meeting=meeting, pk=theme_id).first()
+    if theme is None:
+        raise DomainError("theme.not_found", _("Ce thème n'existe pas."))
+    return theme
+
+
+def _theme_event(theme: Theme | None, removed_id: int | None = None) -> Event:
+    data = theme_payload(theme) if theme is not None else {"id": removed_id, "removed": True}
+    return {"type": "theme.changed", "mod": data, "public": data, "own": None}
+
+
+def _clean_theme_name(name: Any) -> str:
+    if not isinstance(name, str) or not clean_text(name):
+        raise DomainError("theme.name_empty", _("Donnez un nom au thème."))
+    name = clean_text(name)
+    if len(name) > THEME_NAME_MAX_LENGTH:
+        raise DomainError(
+            "theme.name_too_long",
+            _("Nom de thème trop long (%(max)s caractères au plus)."),
+            max=THEME_NAME_MAX_LENGTH,
+        )
+    return name
+
+
+def _clean_color(color: Any, meeting: Meeting) -> str:
+    if color in (None, ""):
+        used = set(Theme.objects.filter(meeting=meeting).values_list("color", flat=True))
+        return next((c for c in THEME_COLORS if c not in used), THEME_COLORS[0])
+    if color not in THEME_COLORS:
+        raise DomainError("theme.bad_color", _("Cette couleur n'est pas proposée."))
+    return str(color)
+
+
+def theme_create(
+    *,
+    meeting_id: int,
+    actor: Actor,
+    client_id: str | None,
+    name: Any,
+    color: Any = None,
+    keywords: Any = "",
+    preset: Any = "",
+) -> dict[str, Any]:
+    """Create a theme, typed or from a preset (its French label and colour by default)."""
+    from .theme_presets import preset_by_slug
+
+    def change(meeting: Meeting) -> Change:
+        preset_obj = preset_by_slug(preset) if isinstance(preset, str) and preset else None
+        if preset and preset_obj is None:
+            raise DomainError("theme.unknown_preset", _("Ce thème prédéfini n'existe pas."))
+        theme_name = _clean_theme_name(
+            name if name else (preset_obj.label_fr if preset_obj else "")
+        )
+        theme_color = _clean_color(color or (preset_obj.color if preset_obj else None), meeting)
+        if not isinstance(keywords, str) or len(keywords) > 300:
+            raise DomainError(
+                "theme.bad_keywords", _("Mots-clés invalides (300 caractères au plus).")
+            )
+        position = Theme.objects.filter(meeting=meeting).count()
+        theme = Theme.objects.create(
+            meeting=meeting,
+            name=theme_name,
+            color=theme_color,
+            keywords=clean_text(keywords),
+            preset_slug=preset_obj.slug if preset_obj else "",
+            position=position,
+        )
+        return {"theme": theme.pk}, _theme_event(theme)
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="theme.create",
+        client_id=client_id,
+        change=change,
+    )
+
+
+def theme_update(
+    *,
+    meeting_id: int,
+    actor: Actor,
+    client_id: str | None,
+    theme_id: Any,
+    name: Any = None,
+    color: Any = None,
+    keywords: Any = None,
+) -> dict[str, Any]:
+    """Rename, recolour or change the keywords of a theme."""
+
+    def change(meeting: Meeting) -> Change:
+        theme = _get_theme(meeting, theme_id)
+        if name is not None:
+            theme.name = _clean_theme_name(name)
+        if color is not None:
+            theme.color = _clean_color(color, meeting)
+        if keywords is not None:
+            if not isinstance(keywords, str) or len(keywords) > 300:
+                raise DomainError(
+                    "theme.bad_keywords", _("Mots-clés invalides (300 caractères au plus).")
+                )
+            theme.keywords = clean_text(keywords)
+        theme.save()
+        return {"theme": theme.pk}, _theme_event(theme)
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="theme.update",
+        client_id=client_id,
+        change=change,
+    )
+
+
+def theme_delete(
+    *, meeting_id: int, actor: Actor, client_id: str | None, theme_id: Any
+) -> dict[str, Any]:
+    """Delete a theme; its ideas go back to "not sorted" (nothing else is lost)."""
+
+    def change(meeting: Meeting) -> Change:
+        theme = _get_theme(meeting, theme_id)
+        ideas = list(Idea.objects.filter(theme=theme).select_related("author"))
+        theme_pk = theme.pk
+        theme.delete()
+        events = []
+        for idea in ideas:
+            idea.theme = None
+            events.append(_idea_event(idea, meeting))
+        events.append(_theme_event(None, removed_id=theme_pk))
+        return {"theme": theme_pk, "ideas": [i.pk for i in ideas]}, events
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="theme.delete",
+        client_id=client_id,
+        change=change,
+    )
+
+
+def _sortable_idea(meeting: Meeting, idea_id: Any) -> Idea:
+    idea = _get_idea(meeting, idea_id)
+    if idea.state != IdeaState.VISIBLE:
+        raise DomainError(
+            "idea.wrong_state",
+            _("Impossible : l'idée est « %(state)s »."),
+            state=IdeaState(idea.state).label,
+        )
+    return idea
+
+
+def ideas_assign(
+    *,
+    meeting_id: int,
+    actor: Actor,
+    client_id: str | None,
+    assignments: list[tuple[Any, Any]],
+    command: str = "ideas.assign",
+) -> dict[str, Any]:
+    """Put ideas in themes (theme None: back to "not sorted"): one drag, or accepted suggestions.
+
+    All or nothing: one unknown idea or theme refuses the whole list.
+    """
+    if not assignments:
+        raise DomainError("ideas.nothing_to_assign", _("Aucune idée à classer."))
+    if len(assignments) > 2000:
+        raise DomainError("ideas.too_many", _("Trop d'idées à la fois (2000 au plus)."))
+
+    def change(meeting: Meeting) -> Change:
+        events, moved = [], []
+        themes: dict[int, Theme] = {}
+        for idea_id, theme_id in assignments:
+            idea = _sortable_idea(meeting, idea_id)
+            if theme_id is None:
+                idea.theme = None
+            else:
+                if theme_id not in themes:
+                    themes[theme_id] = _get_theme(meeting, theme_id)
+                idea.theme = themes[theme_id]
+            idea.save(update_fields=["theme", "updated_at"])
+            moved.append(idea.pk)
+            events.append(_idea_event(idea, meeting))
+        return {"ideas": moved}, events
+
+    return run_command(
+        meeting_id=meeting_id, actor=actor, command=command, client_id=client_id, change=change
+    )
+
+
+def theme_split(
+    *,
+    meeting_id: int,
+    actor: Actor,
+    client_id: str | None,
+    theme_id: Any,
+    idea_ids: list[Any],
+    name: Any,
+) -> dict[str, Any]:
+    """Split a theme: the listed ideas of it move to a new theme named `name`."""
+
+    def change(meeting: Meeting) -> Change:
+        source = _get_theme(meeting, theme_id)
+        if not idea_ids:
+            raise DomainError("theme.split_empty", _("Choisissez les idées du nouveau thème."))
+        ideas = [_sortable_idea(meeting, i) for i in idea_ids]
+        if any(idea.theme_id != source.pk for idea in ideas):
+            raise DomainError(
+                "theme.split_foreign", _("Ces idées ne sont pas toutes dans ce thème.")
+            )
+        new = Theme.objects.create(
+            meeting=meeting,
+            name=_clean_theme_name(name),
+            color=_clean_color(None, meeting),
+            position=Theme.objects.filter(meeting=meeting).count(),
+        )
+        events = [_theme_event(new)]
+        for idea in ideas:
+            idea.theme = new
+            idea.save(update_fields=["theme", "updated_at"])
+            events.append(_idea_event(idea, meeting))
+        return {"theme": new.pk, "ideas": [i.pk for i in ideas]}, events
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="theme.split",
+        client_id=client_id,
+        change=change,
+    )
+
+
+def ideas_merge(
+    *, meeting_id: int, actor: Actor, client_id: str | None, target_id: Any, idea_ids: list[Any]
+) -> dict[str, Any]:
+    """Merge duplicates into `target`: they disappear from the board, their texts stay with it.
+
+    Supports are counted once per participant over the merged family. Undo with ideas_unmerge.
+    """
+
+    def change(meeting: Meeting) -> Change:
+        target = _sortable_idea(meeting, target_id)
+        sources = [_sortable_idea(meeting, i) for i in idea_ids if i != target_id]
+        if not sources:
+            raise DomainError(
+                "idea.merge_needs_two", _("Choisissez au moins deux idées à fusionner.")
+            )
+        events = []
+        for source in sources:
+            # An idea that already absorbed others hands them over: merges stay one level deep.
+            Idea.objects.filter(merged_into=source).update(merged_into=target)
+            source.state = IdeaState.MERGED
+            source.merged_into = target
+            source.save(update_fields=["state", "merged_into", "updated_at"])
+            events.append(_idea_event(source, meeting))
+        family = [target.pk, *target.merged_ideas.values_list("pk", flat=True)]
+        target.support_count = _family_support_count(family)
+        target.save(update_fields=["support_count", "updated_at"])
+        events.append(_idea_event(target, meeting))
+        return {"idea": target.pk, "merged": [s.pk for s in sources]}, events
+
+    return run_command(
+        meeting_id=meeting_id, actor=actor, command="idea.merge", client_id=client_id, change=change
+    )
+
+
+def ideas_unmerge(
+    *, meeting_id: int, actor: Actor, client_id: str | None, idea_id: Any
+) -> dict[str, Any]:
+    """Undo a merge: the idea comes back on the board with its own supports."""
+
+    def change(meeting: Meeting) -> Change:
+        if not isinstance(idea_id, int) or isinstance(idea_id, bool):
+            raise DomainError("idea.not_found", _("Cette idée n'existe pas."))
+        idea = Idea.objects.filter(meeting=meeting, pk=idea_id, state=IdeaState.MERGED).first()
+        if idea is None or idea.merged_into_id is None:
+            raise DomainError("idea.not_merged", _("Cette idée n'est pas fusionnée."))
+        target = Idea.objects.select_related("author").get(pk=idea.merged_into_id)
+        idea.state, idea.merged_into = IdeaState.VISIBLE, None
+        idea.support_count = _family_support_count([idea.pk])
+        idea.save(update_fields=["state", "merged_into", "support_count", "updated_at"])
+        family = [target.pk, *target.merged_ideas.values_list("pk", flat=True)]
+        target.support_count = _family_support_count(family)
+        target.save(update_fields=["support_count", "updated_at"])
+        return {"idea": idea.pk, "from": target.pk}, [
+            _idea_event(target, meeting),
+            _idea_event(idea, meeting),
+        ]
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="idea.unmerge",
+        client_id=client_id,
+        change=change,
+    )
+
+
+def idea_suggest_theme(
+    *, meeting_id: int, actor: Actor, client_id: str | None, idea_id: Any, theme_id: Any
+) -> dict[str, Any]:
+    """A participant proposes a theme for an idea (if allowed); facilitators see the tally."""
+
+    def change(meeting: Meeting) -> Change:
+        if not meeting.allow_theme_suggestions:
+            raise DomainError(
+                "theme.suggestions_off", _("L'animation n'a pas ouvert les propositions de thème.")
+            )
+        idea = _sortable_idea(meeting, idea_id)
+        theme = _get_theme(meeting, theme_id)
+        ThemeSuggestion.objects.update_or_create(
+            idea=idea, participant=actor.participant, defaults={"theme": theme}
+        )
+        counts = dict(
+            ThemeSuggestion.objects.filter(idea=idea)
+            .values_list("theme_id")
+            .annotate(n=Count("pk"))
+            .values_list("theme_id", "n")
+        )
+        data = {"idea": idea.pk, "suggestions": {str(k): v for k, v in counts.items()}}
+        event = {"type": "theme.suggested", "mod": data, "public": None, "own": None}
+        return {"idea": idea.pk, "theme": theme.pk}, event
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="idea.suggest_theme",
+        client_id=client_id,
+        change=change,
+    )
+
+
+def clustering_help(*, meeting_id: int, actor: Actor, command: str) -> dict[str, Any]:
+    """Machine suggestions (facilitator, no change): "themes.suggest", "ideas.find_duplicates"
+    or "themes.discover". Only visible ideas are considered; nothing changes without a click.
+    """
+    from . import clustering
+
+    meeting = Meeting.objects.get(pk=meeting_id)
+    check_command(actor, meeting, command)
+    ideas = list(
+        Idea.objects.filter(meeting=meeting, state=IdeaState.VISIBLE).values_list(
+            "pk", "title", "text", "theme_id"
+        )
+    )
+    texts = [(pk, f"{title} {text}".strip()) for pk, title, text, _theme in ideas]
+    if command == "ideas.find_duplicates":
+        pairs = clustering.find_duplicates(texts)
+        return {"pairs": [{"a": p.a, "b": p.b, "score": round(p.score, 3)} for p in pairs]}
+    if command == "themes.discover":
+        result = clustering.discover_themes([t for t in texts])
+        return {
+            "groups": [
+                {
+                    "label": g.label,
+                    "keywords": list(g.keywords),
+                    "ideas": list(g.idea_ids),
+                    "preset": g.preset_slug,
+                    "cohesion": round(g.cohesion, 3),
+                }
+                for g in result.groups
+            ],
+            "unsorted": list(result.unsorted),
+        }
+    themes = list(Theme.objects.filter(meeting=meeting))
+    if not themes:
+        raise DomainError("theme.none", _("Créez d'abord des thèmes (ou choisissez-en)."))
+    sort_themes = [
+        clustering.Theme(
+            key=str(t.pk),
+            name=t.name,
+            keywords=tuple(k.strip() for k in t.keywords.split(",") if k.strip()),
+            preset_slug=t.preset_slug or (getattr(clustering.find_preset(t.name), "slug", None)),
+        )
+        for t in themes
+    ]
+    placed = {pk: str(theme) for pk, _title, _text, theme in ideas if theme is not None}
+    result = clustering.sort_ideas(texts, sort_themes, placed)
+    return {
+        "suggestions": [
+            {
+                "idea": s.idea_id,
+                "theme": int(s.theme_key) if s.theme_key else None,
+                "best_guess": int(s.best_guess) if s.best_guess else None,
+                "confidence": round(s.confidence, 3),
+            }
+            for s in result.suggestions
+        ]
+    }

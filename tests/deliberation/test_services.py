@@ -282,14 +282,14 @@ def test_meeting_advance_walks_the_phases_then_stops():
     meeting = make_meeting(phase=RoomPhase.DRAFT)
     actor = facilitator_actor(meeting)
     seen = []
-    for _ in range(3):
+    for _ in range(6):
         reply = services.meeting_set_phase(meeting_id=meeting.pk, actor=actor, client_id=None)
         seen.append(reply["data"]["phase"])
 
     with pytest.raises(DomainError) as error:
         services.meeting_set_phase(meeting_id=meeting.pk, actor=actor, client_id=None)
 
-    assert seen == ["collect", "review", "closed"]
+    assert seen == ["collect", "review", "cluster", "vote", "results", "closed"]
     assert error.value.code == "meeting.closed"
 
 
@@ -298,7 +298,7 @@ def test_meeting_set_phase_unknown_phase_refused():
 
     with pytest.raises(DomainError) as error:
         services.meeting_set_phase(
-            meeting_id=meeting.pk, actor=facilitator_actor(meeting), client_id=None, phase="vote"
+            meeting_id=meeting.pk, actor=facilitator_actor(meeting), client_id=None, phase="nope"
         )
 
     assert error.value.code == "meeting.unknown_phase"

@@ -1,0 +1,392 @@
+// Shared WebSocket client for a meeting room: keeps a screen exact (docs/protocol.md).
+//
+//   const room = connectRoom({ path: "/ws/room/PARC23/", onChange, onStatus, onError });
+//   const ack = await room.send("idea.submit", { text, title });   // resolves on ack, rejects on error
+//   await room.onScreen(ack.seq);                                   // resolves once version >= seq
+//
+// State: room.state = { version, meeting, ideas: Map<id, idea>, me, online }.
+// No user text is ever turned into HTML here; the helpers below build DOM with textContent.
+
+const MIN_DELAY = 1000;
+const MAX_DELAY = 30000;
+const CLOSE_NOT_ALLOWED = 4403;
+const CLOSE_NOT_FOUND = 4404;
+
+let counter = 0;
+
+/** A client message id: unique per device and meeting, 1 to 64 characters. */
+export function newId() {
+  counter += 1;
+  return `${Date.now().toString(36)}-${counter}`;
+}
+
+/** Read a JSON <script type="application/json" id="…"> block (json_script or hand-written). */
+export function readJson(id, fallback = null) {
+  const node = document.getElementById(id);
+  if (!node) return fallback;
+  try {
+    return JSON.parse(node.textContent);
+  } catch {
+    return fallback;
+  }
+}
+
+/** "{n} idées" → "12 idées". Values are inserted as text, never HTML. */
+export function format(template, values = {}) {
+  return String(template ?? "").replace(/\{(\w+)\}/g, (m, key) =>
+    key in values ? String(values[key]) : m,
+  );
+}
+
+/** Pick the "one" or "other" string (French: 0 and 1 are singular) and format it. */
+export function plural(strings, key, n, values = {}) {
+  const lang = document.documentElement.lang || "fr";
+  let rule = "other";
+  try {
+    rule = new Intl.PluralRules(lang).select(n) === "one" ? "one" : "other";
+  } catch {
+    rule = n === 1 ? "one" : "other";
+  }
+  const template = strings[`${key}_${rule}`] ?? strings[`${key}_other`] ?? "";
+  return format(template, { n: n.toLocaleString(lang), ...values });
+}
+
+/** document.createElement with class, text (as textContent) and attributes. */
+export function el(tag, { cls, text, attrs } = {}, ...children) {
+  const node = document.createElement(tag);
+  if (cls) node.className = cls;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (attrs) {
+    for (const [name, value] of Object.entries(attrs)) {
+      if (value === false || value === null || value === undefined) continue;
+      node.setAttribute(name, value === true ? "" : String(value));
+    }
+  }
+  for (const child of children) {
+    if (child) node.append(child);
+  }
+  return node;
+}
+
+/** Put `children` in `container` in this order, moving only the nodes that are out of place. */
+export function reorder(container, children) {
+  const wanted = new Set(children);
+  for (const node of [...container.children]) {
+    if (!wanted.has(node)) node.remove();
+  }
+  children.forEach((node, index) => {
+    const current = container.children[index];
+    if (current !== node) container.insertBefore(node, current ?? null);
+  });
+}
+
+/** Pinned first, then the newest first. */
+export function sortIdeas(ideas) {
+  return [...ideas].sort((a, b) => {
+    if (Boolean(a.pinned) !== Boolean(b.pinned)) return a.pinned ? -1 : 1;
+    const created = String(b.created ?? "").localeCompare(String(a.created ?? ""));
+    return created || b.id - a.id;
+  });
+}
+
+export function connectRoom({
+  path,
+  onChange = () => {},
+  onStatus = () => {},
+  onError = () => {},
+  onPresence = () => {},
+} = {}) {
+  const scheme = window.location.protocol === "https:" ? "wss" : "ws";
+  const url = `${scheme}://${window.location.host}${path}`;
+
+  const state = { version: null, meeting: null, ideas: new Map(), me: null, online: 0 };
+  const outbox = new Map(); // id -> { frame, resolve, reject, sent }
+  let waiters = []; // { seq, resolve }
+  let socket = null;
+  let attempt = 0;
+  let timer = null;
+  let snapshotPending = false;
+  let stopped = false;
+  let synced = false; // a snapshot arrived on the current socket
+
+  let lastStatus = { status: "connecting" };
+  function status(name, extra = {}) {
+    lastStatus = { status: name, ...extra };
+    onStatus({ ...lastStatus, pending: outbox.size });
+  }
+  function refreshStatus(extra = {}) {
+    onStatus({ ...lastStatus, ...extra, pending: outbox.size });
+  }
+
+  function rawSend(frame) {
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify(frame));
+      return true;
+    }
+    return false;
+  }
+
+  function requestSnapshot() {
+    if (snapshotPending) return;
+    const id = newId();
+    snapshotPending = rawSend({ type: "snapshot.get", id }) ? id : false;
+  }
+
+  function flushOutbox() {
+    for (const entry of outbox.values()) {
+      entry.sent = rawSend(entry.frame) || entry.sent;
+    }
+  }
+
+  function settleWaiters() {
+    if (state.version === null) return;
+    const ready = waiters.filter((w) => state.version >= w.seq);
+    waiters = waiters.filter((w) => state.version < w.seq);
+    for (const w of ready) w.resolve(state.version);
+  }
+
+  function upsertIdea(data) {
+    const current = state.ideas.get(data.id);
+    if (!current && typeof data.text !== "string") return; // a count-only update of an unseen idea
+    state.ideas.set(data.id, { ...(current ?? {}), ...data });
+  }
+
+  function applyEvent(event) {
+    const data = event.data ?? {};
+    if (event.type === "idea.changed") {
+      if (data.removed) state.ideas.delete(data.id);
+      else upsertIdea(data);
+    } else if (event.type === "meeting.changed") {
+      const { ideas, ...meeting } = data;
+      state.meeting = { ...(state.meeting ?? {}), ...meeting };
+      if (Array.isArray(ideas)) {
+        const previous = state.ideas;
+        const next = new Map();
+        for (const [id, idea] of previous) if (idea.mine) next.set(id, idea);
+        for (const idea of ideas) {
+          if (next.has(idea.id)) continue;
+          const old = previous.get(idea.id);
+          next.set(idea.id, {
+            mine: false,
+            supported: old ? Boolean(old.supported) : false,
+            ...idea,
+          });
+        }
+        state.ideas = next;
+      }
+    }
+  }
+
+  function handleSnapshot(frame) {
+    const data = frame.data ?? {};
+    state.version = data.version ?? 0;
+    state.meeting = data.meeting ?? null;
+    state.me = data.me ?? null;
+    state.ideas = new Map((data.ideas ?? []).map((idea) => [idea.id, idea]));
+    if (typeof frame.online === "number") state.online = frame.online;
+    snapshotPending = false;
+    if (!synced) {
+      synced = true;
+      attempt = 0;
+      status("open");
+      flushOutbox(); // after the first snapshot: the server is ready for commands
+    }
+    onChange(state, { type: "snapshot" });
+    settleWaiters();
+  }
+
+  function handleDelta(frame) {
+    if (state.version === null) return; // the snapshot that follows covers it
+    if (frame.from > state.version) {
+      requestSnapshot(); // a frame was missed
+      return;
+    }
+    const applied = [];
+    for (const event of frame.events ?? []) {
+      if (event.seq > state.version) {
+        applyEvent(event);
+        applied.push(event);
+      }
+    }
+    state.version = Math.max(state.version, frame.upto);
+    if (applied.length) onChange(state, { type: "delta", events: applied });
+    settleWaiters();
+    if (frame.gap) requestSnapshot();
+  }
+
+  function handleAck(frame) {
+    const entry = outbox.get(frame.id);
+    if (!entry) return;
+    outbox.delete(frame.id);
+    entry.resolve({ id: frame.id, seq: frame.seq ?? null, data: frame.data ?? {} });
+    refreshStatus();
+  }
+
+  function handleError(frame) {
+    const entry = frame.id !== null && frame.id !== undefined ? outbox.get(frame.id) : null;
+    const error = { code: frame.code, message: frame.message, id: frame.id ?? null };
+    if (entry) {
+      outbox.delete(frame.id);
+      const err = new Error(frame.message);
+      Object.assign(err, error);
+      entry.reject(err);
+      refreshStatus();
+      return;
+    }
+    if (snapshotPending && frame.id === snapshotPending) {
+      snapshotPending = false; // e.g. rate limited: the next gap asks again
+      return;
+    }
+    if (frame.code === "protocol.not_ready") return;
+    onError(error);
+    if (frame.code === "auth.not_participant" || frame.code === "meeting.not_found") {
+      stopped = true;
+      status("refused", { message: frame.message, code: frame.code });
+    }
+  }
+
+  function onMessage(event) {
+    let frame;
+    try {
+      frame = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    switch (frame.type) {
+      case "snapshot":
+        handleSnapshot(frame);
+        break;
+      case "delta":
+        handleDelta(frame);
+        break;
+      case "presence":
+        state.online = frame.online;
+        onPresence(state.online);
+        break;
+      case "ack":
+        handleAck(frame);
+        break;
+      case "error":
+        handleError(frame);
+        break;
+      default:
+        break;
+    }
+  }
+
+  function scheduleReconnect() {
+    if (stopped || timer) return;
+    if (navigator.onLine === false) {
+      status("offline", { retryIn: null });
+      return; // the "online" event reconnects
+    }
+    const base = Math.min(MAX_DELAY, MIN_DELAY * 2 ** attempt);
+    const delay = Math.round(base / 2 + Math.random() * (base / 2)); // jitter: 50–100 %
+    attempt += 1;
+    status("offline", { retryIn: delay });
+    timer = window.setTimeout(() => {
+      timer = null;
+      open();
+    }, delay);
+  }
+
+  function open() {
+    if (stopped) return;
+    if (socket && socket.readyState <= WebSocket.OPEN) return;
+    synced = false;
+    snapshotPending = false;
+    status(attempt ? "reconnecting" : "connecting");
+    const ws = new WebSocket(url);
+    socket = ws;
+    ws.addEventListener("message", (event) => {
+      if (socket === ws) onMessage(event);
+    });
+    ws.addEventListener("close", (event) => {
+      if (socket !== ws) return;
+      socket = null;
+      synced = false;
+      for (const entry of outbox.values()) entry.sent = false;
+      if (event.code === CLOSE_NOT_ALLOWED || event.code === CLOSE_NOT_FOUND) {
+        stopped = true;
+        status("refused", { code: event.code });
+        return;
+      }
+      scheduleReconnect();
+    });
+  }
+
+  function reconnectNow() {
+    if (stopped) return;
+    if (timer) {
+      window.clearTimeout(timer);
+      timer = null;
+    }
+    attempt = 0;
+    open();
+  }
+
+  window.addEventListener("online", reconnectNow);
+  window.addEventListener("offline", () => {
+    // The network is gone: don't wait for a dead socket to time out.
+    const ws = socket;
+    if (!ws) return;
+    socket = null;
+    synced = false;
+    for (const entry of outbox.values()) entry.sent = false;
+    ws.close(4000, "offline");
+    scheduleReconnect();
+  });
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && !socket) reconnectNow();
+  });
+
+  open();
+
+  return {
+    state,
+    /** Send a command; resolves with {id, seq, data} on ack, rejects with {code, message}. */
+    send(type, data = {}) {
+      const id = newId();
+      const frame = { type, id, data };
+      return new Promise((resolve, reject) => {
+        const entry = { frame, resolve, reject, sent: false };
+        outbox.set(id, entry);
+        if (synced) entry.sent = rawSend(frame);
+        refreshStatus({ queued: !entry.sent });
+      });
+    },
+    /** Resolves when the room version reaches `seq` (your change is on this screen). */
+    onScreen(seq) {
+      return new Promise((resolve) => {
+        if (seq === null || seq === undefined) {
+          resolve(state.version);
+          return;
+        }
+        waiters.push({ seq, resolve });
+        settleWaiters();
+      });
+    },
+    /** Merge fields into an idea the screen already shows (e.g. an ack's data). */
+    patchIdea(data, seq) {
+      if (state.version !== null && seq !== null && seq !== undefined && state.version >= seq) {
+        return; // the screen already reflects this change (or a later one)
+      }
+      if (state.ideas.has(data.id)) {
+        upsertIdea(data);
+        onChange(state, { type: "patch" });
+      }
+    },
+    get connected() {
+      return synced;
+    },
+    get pending() {
+      return outbox.size;
+    },
+    refresh: requestSnapshot,
+    reconnectNow,
+    /** Close the socket as a dropped network would (tests, debugging). */
+    drop() {
+      if (socket) socket.close(4000, "drop");
+    },
+  };
+}
