@@ -12,5 +12,5 @@ fmt:  ## format the code
 	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
 messages:  ## refresh and compile the translation files
 	.venv/bin/python manage.py makemessages -l en -l fr --ignore '.venv/*' --ignore 'bench/*' && .venv/bin/python manage.py makemessages -d djangojs -l en -l fr --ignore '.venv/*' --ignore 'staticfiles/*' && .venv/bin/python manage.py compilemessages --ignore '.venv/*'
-docker-check:  ## validate the compose file (needs Debian's docker-compose)
-	docker-compose -f docker/compose.yaml config -q
+docker-check:  ## validate compose, nginx and shell files without an engine (docker/check.sh)
+	docker/check.sh
