@@ -79,6 +79,7 @@ cmd_test() {
   "$VENV/bin/ruff" check . || failed=1
   env -u DATABASE_URL -u REDIS_URL "$PY" manage.py makemigrations --check --dry-run -v 1 || failed=1
   env -u DATABASE_URL -u REDIS_URL "$PY" manage.py check || failed=1
+  "$PY" locale/check_catalogs.py || failed=1
 
   say "Tests on the embedded defaults: SQLite + in-memory channel layer"
   env -u DATABASE_URL -u REDIS_URL TEST_BACKEND=embedded run_pytest "$@" || failed=1

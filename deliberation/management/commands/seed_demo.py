@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.urls import reverse
 
 from deliberation.demo import seed_demo
+from events.demo import seed_festival
 
 
 class Command(BaseCommand):
@@ -12,6 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, base_url: str, **options) -> None:
         info = seed_demo()
+        festival = seed_festival()
         base = base_url.rstrip("/")
         meeting = info.meeting
         lines = [
@@ -23,6 +25,7 @@ class Command(BaseCommand):
             f"  Board (projector) : {base}{reverse('board', kwargs={'pk': meeting.pk})}",
             f"  Join URL (phones) : {base}{reverse('join', kwargs={'code': meeting.join_code})}",
             f"  Join code         : {meeting.join_code}",
+            f"  Festival programme: {base}{reverse('events:programme', args=[festival.slug])}",
             "",
         ]
         self.stdout.write("\n".join(lines))
