@@ -96,12 +96,12 @@ class RoomRelay:
             relay.stop_handle.cancel()
             relay.stop_handle = None
         relay.sockets.add(socket)
-        relay._presence_changed()
+        relay.presence_changed()
         return relay
 
     def detach(self, socket: LocalSocket) -> None:
         self.sockets.discard(socket)
-        self._presence_changed()
+        self.presence_changed()
         if not self.sockets and self.stop_handle is None:
             self.stop_handle = self.loop.call_later(IDLE_STOP_DELAY, self._stop_if_idle)
 
@@ -233,14 +233,16 @@ class RoomRelay:
     # --- presence: connected participants across processes ------------------------------------
 
     def local_count(self) -> int:
-        return sum(1 for s in self.sockets if not s.facilitator)
+        # Sockets still being identified have no participant id yet: not counted.
+        return sum(1 for s in self.sockets if s.participant_id is not None)
 
     def online(self) -> int:
         cutoff = time.monotonic() - PRESENCE_STALE
         others = sum(c for p, (c, at) in self.presence.items() if p != PROCESS_ID and at >= cutoff)
         return others + self.local_count()
 
-    def _presence_changed(self) -> None:
+    def presence_changed(self) -> None:
+        """A socket joined, left or was identified: publish the count at the next tick."""
         self.presence_dirty = True
 
     async def _presence_loop(self) -> None:

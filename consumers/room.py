@@ -7,6 +7,7 @@ Room events reach this socket through the process's RoomRelay, never a per-socke
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from http.cookies import SimpleCookie
@@ -28,10 +29,15 @@ from deliberation.errors import DomainError
 from deliberation.permissions import Actor, is_facilitator
 
 from . import protocol
+from .batcher import RoomBatcher
 from .protocol import ClientError, Envelope, optional, require
 from .relay import RoomRelay
 
+logger = logging.getLogger(__name__)
+
 Handler = Callable[["RoomConsumer", Envelope], Awaitable[dict[str, Any]]]
+# The commands a crowd sends at once go through the room's group commit.
+BATCHED: set[Callable[..., dict[str, Any]]] = {services.idea_submit, services.idea_support}
 COMMANDS: dict[str, Handler] = {}
 
 # Per-connection flood guard: a burst of 30 frames, then 10 a second.
@@ -106,14 +112,24 @@ class RoomConsumer(AsyncWebsocketConsumer):
         device = device_from_cookie(
             self.scope.get("cookies", {}).get(settings.PARTICIPANT_COOKIE_NAME)
         )
-        found = await database_sync_to_async(_identify)(code, user, device)
+        # Accept at once: the handshake must not wait for the database (Daphne gives up after 5 s
+        # and a room of phones connects in a burst).
         await self.accept()
-        if found is None:
+        meeting_id = await _meeting_id(code)
+        if meeting_id is None:
             await self._send_error(None, "meeting.not_found", _("Aucune réunion avec ce code."))
             await self.close(CLOSE_NOT_FOUND)
             return
-        self.meeting_id, self.actor = found
-        if not self.actor.facilitator and self.actor.participant is None:
+        self.meeting_id = meeting_id
+        # Attached before the snapshot is read, so no later change can be missed; frames wait in
+        # the backlog until the snapshot is sent.
+        self.relay = await RoomRelay.attach(meeting_id, self)
+        self.actor, snapshot = await database_sync_to_async(_identify_and_snapshot)(
+            meeting_id, user, device, self.lang
+        )
+        if snapshot is None:
+            self.relay.detach(self)
+            self.relay = None
             await self._send_error(
                 None, "auth.not_participant", _("Rejoignez d'abord la réunion avec son code.")
             )
@@ -121,8 +137,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         self.facilitator = self.actor.facilitator
         self.participant_id = self.actor.participant_id
-        self.relay = await RoomRelay.attach(self.meeting_id, self)
-        await self._send_snapshot(None)
+        self.relay.presence_changed()
+        await self._send_snapshot(None, snapshot)
 
     async def disconnect(self, code: int) -> None:
         if self.relay is not None:
@@ -136,12 +152,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         await self.base_send({"type": "websocket.send", "text": frame})
 
-    async def _send_snapshot(self, message_id: str | None) -> None:
+    async def _send_snapshot(
+        self, message_id: str | None, snapshot: dict[str, Any] | None = None
+    ) -> None:
         self.ready = False
         with translation.override(self.lang):
-            snapshot = await database_sync_to_async(_snapshot)(
-                self.meeting_id, self.actor, self.lang
-            )
+            if snapshot is None:
+                snapshot = await database_sync_to_async(_snapshot)(
+                    self.meeting_id, self.actor, self.lang
+                )
             online = self.relay.online() if self.relay else 0
             await self.send(
                 text_data=protocol.dumps(
@@ -178,6 +197,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 await self._send_error(exc.message_id or message_id, exc.code, exc.render())
             except DomainError as exc:
                 await self._send_error(message_id, exc.code, exc.render())
+            except Exception:
+                # Nothing was acknowledged: the client may resend the same id; the socket stays.
+                logger.exception("command failed in room %s", getattr(self, "meeting_id", None))
+                await self._send_error(
+                    message_id,
+                    "server.error",
+                    _("Erreur du serveur : rien n'a été enregistré, réessayez."),
+                )
 
     async def _send_error(self, message_id: str | None, code: str, message: Any) -> None:
         with translation.override(getattr(self, "lang", settings.LANGUAGE_CODE)):
@@ -194,7 +221,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.tokens -= 1
 
     async def call(self, service: Callable[..., dict[str, Any]], **kwargs: Any) -> dict[str, Any]:
-        """Run a service in the database thread, in this connection's language."""
+        """Run a service in the database thread, in this connection's language.
+
+        The busy commands (BATCHED) join the room's group commit (consumers/batcher.py).
+        """
+        if service in BATCHED:
+            return await RoomBatcher.for_room(self.meeting_id).submit(
+                service, meeting_id=self.meeting_id, actor=self.actor, **kwargs
+            )
         return await database_sync_to_async(_in_language)(
             self.lang,
             service,
@@ -211,14 +245,34 @@ def _in_language(
         return service(**kwargs)
 
 
-def _identify(code: str, user: Any, device: str | None) -> tuple[int, Actor] | None:
-    meeting = selectors.meeting_by_code(code)
-    if meeting is None:
-        return None
+# Join codes never change: the meeting id of a code is looked up once per process.
+_meeting_ids: dict[str, int] = {}
+
+
+async def _meeting_id(code: str) -> int | None:
+    meeting_id = _meeting_ids.get(code)
+    if meeting_id is None:
+        meeting = await database_sync_to_async(selectors.meeting_by_code)(code)
+        if meeting is None:
+            return None
+        meeting_id = _meeting_ids[code] = meeting.pk
+    return meeting_id
+
+
+def _identify_and_snapshot(
+    meeting_id: int, user: Any, device: str | None, lang: str
+) -> tuple[Actor, dict[str, Any] | None]:
+    """Who this socket is, and what it may see now (None: it may see nothing)."""
+    from deliberation.models import Meeting
+
+    meeting = Meeting.objects.get(pk=meeting_id)
     if is_facilitator(user, meeting):
-        return meeting.pk, Actor(user_id=user.pk, facilitator=True)
-    participant = selectors.participant_for_device(meeting, device)
-    return meeting.pk, Actor(participant=participant)
+        actor = Actor(user_id=user.pk, facilitator=True)
+    else:
+        actor = Actor(participant=selectors.participant_for_device(meeting, device))
+        if actor.participant is None:
+            return actor, None
+    return actor, _snapshot(meeting_id, actor, lang)
 
 
 def _snapshot(meeting_id: int, actor: Actor, lang: str) -> dict[str, Any]:
@@ -236,6 +290,7 @@ async def idea_submit(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
         client_id=env.id,
         text=require(env.data, "text", str),
         title=optional(env.data, "title", str, ""),
+        kind=optional(env.data, "kind", str, None),
     )
 
 
@@ -278,6 +333,7 @@ async def idea_add_paper(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
         client_id=env.id,
         text=require(env.data, "text", str),
         title=optional(env.data, "title", str, ""),
+        kind=optional(env.data, "kind", str, None),
     )
 
 
@@ -347,4 +403,6 @@ async def meeting_reveal(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
 
 
 # Modules that register more commands (they import `command` from here).
+from . import debrief as _debrief  # noqa: E402,F401
 from . import themes as _themes  # noqa: E402,F401
+from . import voting as _voting  # noqa: E402,F401

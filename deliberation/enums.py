@@ -13,6 +13,7 @@ class RoomPhase(models.TextChoices):
     CLUSTER = "cluster", _("Regroupement")
     VOTE = "vote", _("Vote")
     RESULTS = "results", _("Résultats")
+    DEBRIEF = "debrief", _("Débat-bilan")
     CLOSED = "closed", _("Réunion terminée")
 
 
@@ -24,6 +25,7 @@ PHASE_ORDER: list[str] = [
     RoomPhase.CLUSTER,
     RoomPhase.VOTE,
     RoomPhase.RESULTS,
+    RoomPhase.DEBRIEF,
     RoomPhase.CLOSED,
 ]
 
@@ -34,3 +36,27 @@ class IdeaState(models.TextChoices):
     HIDDEN = "hidden", _("Masquée")
     DELETED = "deleted", _("Supprimée")
     MERGED = "merged", _("Fusionnée")
+
+
+class IdeaKind(models.TextChoices):
+    """What a post on the board is: an idea, a debrief column, or a webconference question."""
+
+    IDEA = "idea", _("Idée")
+    STRENGTH = "strength", _("Atout")
+    CRITIQUE = "critique", _("Critique")
+    IMPROVEMENT = "improvement", _("Piste d'amélioration")
+    QUESTION = "question", _("Question")
+
+
+# The three columns of a debrief (débat-bilan), in board order.
+DEBRIEF_KINDS: tuple[str, ...] = (IdeaKind.STRENGTH, IdeaKind.CRITIQUE, IdeaKind.IMPROVEMENT)
+
+
+class TimelineKind(models.TextChoices):
+    """One-click marks on a meeting's timeline."""
+
+    AGENDA = "agenda", _("Point de l'ordre du jour")
+    SPEAKER = "speaker", _("Prise de parole")
+    VIDEO = "video", _("Vidéo")
+    QUESTIONS = "questions", _("Questions ouvertes")
+    NOTE = "note", _("Note")

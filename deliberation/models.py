@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import IdeaState, RoomPhase
+from .enums import IdeaKind, IdeaState, RoomPhase, TimelineKind
 
 
 class Meeting(models.Model):
@@ -49,6 +49,20 @@ class Meeting(models.Model):
     # The room's sequence number: every accepted change takes the next one (see docs/protocol.md).
     seq = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Breakout groups are child meetings (own code, QR, board and facilitators).
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("réunion plénière"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="groups",
+    )
+    group_color = models.CharField(_("couleur du groupe"), max_length=30, blank=True)
+    place = models.CharField(_("lieu"), max_length=200, blank=True)
+    # Time zero of the timeline: "Démarrer le chrono", or the first phase change out of draft.
+    started_at = models.DateTimeField(_("début"), null=True, blank=True)
+    minutes_summary = models.TextField(_("synthèse du compte-rendu"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -70,6 +84,8 @@ class Participant(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
     device = models.CharField(max_length=64)
     display_name = models.CharField(_("nom affiché"), max_length=60, blank=True)
+    # Agreed to have their name listed among those present in the minutes.
+    listed = models.BooleanField(_("nom dans le compte-rendu"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -121,6 +137,13 @@ class Idea(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_ideas"
     )
     support_count = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=12, choices=IdeaKind.choices, default=IdeaKind.IDEA)
+    # A webconference question the facilitator marked as answered.
+    answered = models.BooleanField(default=False)
+    # A breakout group's proposal brought back to the plenary (the group is a child meeting).
+    from_group = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -181,3 +204,90 @@ class ClientCommand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor}:{self.client_id}"
+
+
+class TimelineMark(models.Model):
+    """A moment of the meeting, at an offset from its start: "22:30 — second speaker…"."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="timeline")
+    kind = models.CharField(max_length=12, choices=TimelineKind.choices, default=TimelineKind.NOTE)
+    label = models.CharField(_("libellé"), max_length=200, blank=True)
+    speaker = models.CharField(_("intervenant·e"), max_length=120, blank=True)
+    offset_seconds = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["offset_seconds", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.offset_seconds}s {self.kind}"
+
+
+class Questionnaire(models.Model):
+    """A short satisfaction questionnaire (1–5 scales and free text), for a meeting or an event.
+
+    `questions` is a list of {"key", "label", "type": "scale"|"text"}, normalised by the service.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="questionnaires"
+    )
+    event = models.ForeignKey(
+        "events.Event",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="questionnaires",
+    )
+    title = models.CharField(_("titre"), max_length=200)
+    questions = models.JSONField(default=list)
+    # Opaque token in the QR code URL (never a sequential id).
+    token = models.CharField(max_length=32, unique=True)
+    is_open = models.BooleanField(_("ouvert"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionnaireResponse(models.Model):
+    """One respondent's answers; a device answers once (answering again replaces)."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="responses"
+    )
+    respondent = models.CharField(max_length=64)
+    answers = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "respondent"], name="questionnaire_response_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class SessionOrigin(models.Model):
+    """Where a programme session came from: an idea or a theme of a public meeting."""
+
+    session = models.OneToOneField(
+        "events.Session", on_delete=models.CASCADE, related_name="origin"
+    )
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    idea = models.ForeignKey(Idea, null=True, blank=True, on_delete=models.SET_NULL)
+    theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.session_id} ← {self.meeting_id}"

@@ -7,8 +7,8 @@ from typing import Any, NotRequired, TypedDict
 from django.conf import settings
 from django.urls import reverse
 
-from .enums import PHASE_ORDER, IdeaState, RoomPhase
-from .models import Idea, Meeting, Theme
+from .enums import PHASE_ORDER, IdeaState, RoomPhase, TimelineKind
+from .models import Idea, Meeting, Theme, TimelineMark
 
 
 class IdeaPayload(TypedDict):
@@ -23,6 +23,9 @@ class IdeaPayload(TypedDict):
     created: str
     theme: int | None
     merged: list[dict[str, Any]]
+    kind: str
+    answered: bool
+    group: dict[str, Any] | None
     mine: NotRequired[bool]
     supported: NotRequired[bool]
 
@@ -39,6 +42,9 @@ class MeetingPayload(TypedDict):
     revealed: bool
     allow_theme_suggestions: bool
     join_path: str
+    started_at: str | None
+    group_color: str
+    is_group: bool
 
 
 class ThemePayload(TypedDict):
@@ -63,6 +69,9 @@ def meeting_payload(meeting: Meeting) -> MeetingPayload:
         "revealed": meeting.revealed,
         "allow_theme_suggestions": meeting.allow_theme_suggestions,
         "join_path": reverse("join", kwargs={"code": meeting.join_code}),
+        "started_at": meeting.started_at.isoformat() if meeting.started_at else None,
+        "group_color": meeting.group_color,
+        "is_group": meeting.parent_id is not None,
     }
 
 
@@ -109,7 +118,18 @@ def idea_payload(
             }
             for m in merged
         ],
+        "kind": idea.kind,
+        "answered": idea.answered,
+        "group": _group_ref(idea),
     }
+
+
+def _group_ref(idea: Idea) -> dict[str, Any] | None:
+    """The breakout group a proposal came from (select_related("from_group") avoids a query)."""
+    if idea.from_group_id is None:
+        return None
+    group = idea.from_group
+    return {"id": group.pk, "title": group.title, "color": group.group_color}
 
 
 def removed(idea_id: int) -> dict[str, Any]:
@@ -128,9 +148,10 @@ def idea_views(
     A view of None sends nothing to that audience; a removal marker removes the idea from screens.
     On creation, an idea the public may not see is not announced to it at all.
     """
-    full = idea_payload(idea)
     if idea.state in (IdeaState.DELETED, IdeaState.MERGED):
         return removed(idea.pk), removed(idea.pk), removed(idea.pk)
+    # A new idea has nothing merged into it yet: no query for that.
+    full = idea_payload(idea, merged=[] if created else None)
     public: dict[str, Any] | None
     if visible_to_public(idea, meeting):
         public = dict(full)
@@ -142,3 +163,23 @@ def idea_views(
 
 def max_lengths() -> dict[str, int]:
     return {"text": settings.IDEA_MAX_LENGTH, "title": settings.IDEA_TITLE_MAX_LENGTH}
+
+
+class TimelineMarkPayload(TypedDict):
+    id: int
+    kind: str
+    kind_label: str
+    label: str
+    speaker: str
+    offset: int
+
+
+def timeline_mark_payload(mark: TimelineMark) -> TimelineMarkPayload:
+    return {
+        "id": mark.pk,
+        "kind": mark.kind,
+        "kind_label": str(TimelineKind(mark.kind).label),
+        "label": mark.label,
+        "speaker": mark.speaker,
+        "offset": mark.offset_seconds,
+    }

@@ -26,6 +26,14 @@ PHASE_FEATURES: dict[str, set[str]] = {
     RoomPhase.CLUSTER: {"idea.support", "idea.unsupport", "idea.suggest_theme"},
     RoomPhase.VOTE: {"ballot.cast", "ballot.withdraw"},
     RoomPhase.RESULTS: set(),
+    # Débat-bilan: the same board mechanics as ideas, in three columns (Idea.kind).
+    RoomPhase.DEBRIEF: {
+        "idea.submit",
+        "idea.edit",
+        "idea.delete",
+        "idea.support",
+        "idea.unsupport",
+    },
     RoomPhase.CLOSED: set(),
 }
 
@@ -58,9 +66,22 @@ FACILITATOR_COMMANDS: set[str] = {
     "vote.reveal",
     "vote.paper_count",
     "vote.paper_remove",
+    # timeline, questions board, breakout groups (deliberation/services.py, "Debrief…" section)
+    "timeline.start",
+    "timeline.mark",
+    "timeline.edit",
+    "timeline.delete",
+    "idea.answer",
+    "groups.bring_back",
 }
 # Facilitator commands still allowed once the meeting is closed (to reopen it).
-CLOSED_FACILITATOR_COMMANDS: set[str] = {"meeting.set_phase"}
+# The timeline stays editable afterwards (the minutes are written after the meeting).
+CLOSED_FACILITATOR_COMMANDS: set[str] = {
+    "meeting.set_phase",
+    "timeline.mark",
+    "timeline.edit",
+    "timeline.delete",
+}
 
 
 @dataclass(frozen=True)

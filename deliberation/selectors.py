@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 
+from voting.selectors import votes_for_snapshot
 
 from .enums import IdeaState
 from .models import Idea, Meeting, Participant, Support, Theme
@@ -42,7 +43,7 @@ def board_snapshot(meeting_id: int, actor: Actor) -> dict[str, Any]:
         else:
             ideas = ideas.filter(mine)
     ideas = (
-        ideas.select_related("author")
+        ideas.select_related("author", "from_group")
         .prefetch_related(
             Prefetch("merged_ideas", queryset=Idea.objects.select_related("author").order_by("pk"))
         )
@@ -75,10 +76,302 @@ def board_snapshot(meeting_id: int, actor: Actor) -> dict[str, Any]:
         "version": meeting.seq,
         "meeting": meeting_payload(meeting),
         "ideas": idea_list,
+        "votes": votes_for_snapshot(meeting.pk, actor),
         "themes": [theme_payload(t) for t in Theme.objects.filter(meeting=meeting)],
         "me": me,
+        **debrief_snapshot(meeting, actor),
     }
 
 
 def current_seq(meeting_id: int) -> int:
     return Meeting.objects.filter(pk=meeting_id).values_list("seq", flat=True).first() or 0
+
+
+# --- Debrief, timeline, groups, minutes (issue 6) ----------------------------------------------
+
+
+def debrief_snapshot(meeting: Meeting, actor: Actor) -> dict[str, Any]:
+    """The snapshot's extra keys: the timeline (facilitators only) and the breakout groups."""
+    from .payloads import timeline_mark_payload
+
+    groups = [
+        {"id": g.pk, "title": g.title, "color": g.group_color, "code": g.join_code}
+        for g in Meeting.objects.filter(parent=meeting).order_by("pk")
+    ]
+    extra: dict[str, Any] = {"groups": groups}
+    if actor.facilitator:
+        extra["timeline"] = [timeline_mark_payload(m) for m in meeting.timeline.all()]
+    return extra
+
+
+def _person_name(user: Any) -> str:
+    return (user.get_full_name() or user.get_username()).strip()
+
+
+def minutes_source(meeting_id: int) -> dict[str, Any]:
+    """Everything the minutes are compiled from, as plain data (deliberation/minutes.py).
+
+    Only what the public saw goes in: visible ideas, closed or published votes. Participant names
+    appear only for those who agreed (`Participant.listed`).
+    """
+    from django.db.models import Count
+
+    from .enums import TimelineKind
+
+    meeting = (
+        Meeting.objects.select_related("owner", "session__venue", "parent")
+        .prefetch_related("facilitators")
+        .get(pk=meeting_id)
+    )
+    people = [meeting.owner, *[u for u in meeting.facilitators.all() if u.pk != meeting.owner_id]]
+    participants = Participant.objects.filter(meeting=meeting)
+    listed = list(
+        participants.filter(listed=True)
+        .exclude(display_name="")
+        .values_list("display_name", flat=True)
+    )
+    visible = (
+        Idea.objects.filter(meeting=meeting, state=IdeaState.VISIBLE)
+        .select_related("author", "from_group")
+        .order_by("-support_count", "created_at", "pk")
+    )
+    ideas = [
+        {
+            "id": i.pk,
+            "title": i.title,
+            "text": i.text,
+            "supports": i.support_count,
+            "theme": i.theme_id,
+            "kind": i.kind,
+            "answered": i.answered,
+            "pinned": i.pinned,
+            "paper": i.on_behalf,
+            "author": i.author.display_name if i.author and i.author.listed else "",
+            "group": (
+                {
+                    "id": i.from_group_id,
+                    "title": i.from_group.title,
+                    "color": i.from_group.group_color,
+                }
+                if i.from_group_id
+                else None
+            ),
+            "created": i.created_at.isoformat(),
+        }
+        for i in visible
+    ]
+    groups = []
+    for child in Meeting.objects.filter(parent=meeting).annotate(n=Count("participants")):
+        proposals = Idea.objects.filter(
+            meeting=child, pinned=True, state=IdeaState.VISIBLE
+        ).order_by("-support_count", "created_at", "pk")
+        groups.append(
+            {
+                "id": child.pk,
+                "title": child.title,
+                "color": child.group_color,
+                "participants": child.n,
+                "facilitators": [_person_name(u) for u in child.facilitators.all()]
+                or [_person_name(child.owner)],
+                "proposals": [
+                    {"title": p.title, "text": p.text, "supports": p.support_count}
+                    for p in proposals
+                ],
+            }
+        )
+    session = meeting.session
+    when = session.starts_at if session else (meeting.started_at or meeting.created_at)
+    place = meeting.place or (session.venue.name if session and session.venue else "")
+    return {
+        "meeting": {
+            "id": meeting.pk,
+            "title": meeting.title,
+            "description": meeting.description,
+            "date": when.isoformat(),
+            "place": place,
+            "summary": meeting.minutes_summary,
+            "code": meeting.join_code,
+            "group_of": meeting.parent.title if meeting.parent else "",
+        },
+        "facilitators": [_person_name(u) for u in people],
+        "attendance": {
+            "participants": participants.count(),
+            "contributors": participants.filter(ideas__isnull=False).distinct().count(),
+            "listed": sorted(listed, key=str.casefold),
+        },
+        "timeline": [
+            {
+                "offset": m.offset_seconds,
+                "kind": m.kind,
+                "kind_label": str(TimelineKind(m.kind).label),
+                "label": m.label,
+                "speaker": m.speaker,
+            }
+            for m in meeting.timeline.all()
+        ],
+        "themes": [
+            {"id": t.pk, "name": t.name, "color": t.color}
+            for t in Theme.objects.filter(meeting=meeting)
+        ],
+        "ideas": ideas,
+        "groups": groups,
+        "votes": votes_for_minutes(meeting.pk),
+        "questionnaires": [
+            questionnaire_results(q) for q in meeting.questionnaires.all().order_by("pk")
+        ],
+    }
+
+
+def votes_for_minutes(meeting_id: int) -> list[dict[str, Any]]:
+    """Closed or published votes with their frozen results (empty if the voting app is absent)."""
+    try:
+        from voting.enums import BallotState
+        from voting.models import Vote
+    except ImportError:  # pragma: no cover - the voting app is optional for the minutes
+        return []
+    votes = (
+        Vote.objects.filter(
+            meeting_id=meeting_id, state__in=[BallotState.CLOSED, BallotState.PUBLISHED]
+        )
+        .prefetch_related("options")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "id": v.pk,
+            "title": v.title,
+            "method": v.method,
+            "method_label": str(v.get_method_display()),
+            "settings": v.settings or {},
+            "options": {str(o.pk): o.label for o in v.options.all()},
+            "results": getattr(v, "cached_results", None) or {},
+        }
+        for v in votes
+    ]
+
+
+def questionnaire_results(questionnaire: Any) -> dict[str, Any]:
+    """Aggregates of one questionnaire: per scale question the count, mean and distribution;
+    per free-text question the answers (in the order they came)."""
+    answers = list(questionnaire.responses.order_by("pk").values_list("answers", flat=True))
+    questions = []
+    for q in questionnaire.questions:
+        values = [a[q["key"]] for a in answers if q["key"] in a]
+        if q["type"] == "scale":
+            numbers = [v for v in values if isinstance(v, int)]
+            questions.append(
+                {
+                    **q,
+                    "count": len(numbers),
+                    "mean": round(sum(numbers) / len(numbers), 2) if numbers else None,
+                    "distribution": {str(n): numbers.count(n) for n in range(1, 6)},
+                }
+            )
+        else:
+            texts = [str(v) for v in values]
+            questions.append({**q, "count": len(texts), "texts": texts})
+    return {
+        "id": questionnaire.pk,
+        "title": questionnaire.title,
+        "responses": len(answers),
+        "questions": questions,
+    }
+
+
+def questionnaires_compare(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[dict]:
+    """Two editions side by side: scale questions matched by their label (same wording)."""
+
+    def means(results: list[dict[str, Any]]) -> dict[str, tuple[float | None, int]]:
+        table: dict[str, tuple[float | None, int]] = {}
+        for result in results:
+            for q in result["questions"]:
+                if q["type"] == "scale":
+                    table[q["label"]] = (q["mean"], q["count"])
+        return table
+
+    left, right = means(a), means(b)
+    labels = list(dict.fromkeys([*left, *right]))
+    return [
+        {
+            "label": label,
+            "a": left.get(label, (None, 0))[0],
+            "a_count": left.get(label, (None, 0))[1],
+            "b": right.get(label, (None, 0))[0],
+            "b_count": right.get(label, (None, 0))[1],
+        }
+        for label in labels
+    ]
+
+
+def event_report_source(event: Any) -> dict[str, Any]:
+    """An event's report: each session with its meetings' attendance and debrief, the event's
+    questionnaires, and where sessions came from (SessionOrigin)."""
+    from django.db.models import Count
+
+    from .enums import DEBRIEF_KINDS
+    from .models import Questionnaire, SessionOrigin
+
+    sessions = []
+    origins = {
+        o.session_id: o
+        for o in SessionOrigin.objects.filter(session__event=event).select_related(
+            "meeting", "idea", "theme"
+        )
+    }
+    for session in event.sessions.select_related("venue").order_by("starts_at", "pk"):
+        meetings = []
+        for m in Meeting.objects.filter(session=session).annotate(n=Count("participants")):
+            debrief = {
+                kind: list(
+                    Idea.objects.filter(meeting=m, kind=kind, state=IdeaState.VISIBLE)
+                    .order_by("-support_count", "pk")
+                    .values("text", "support_count")
+                )
+                for kind in DEBRIEF_KINDS
+            }
+            meetings.append(
+                {
+                    "id": m.pk,
+                    "title": m.title,
+                    "participants": m.n,
+                    "ideas": Idea.objects.filter(
+                        meeting=m, state=IdeaState.VISIBLE, kind="idea"
+                    ).count(),
+                    "debrief": debrief,
+                    "votes": votes_for_minutes(m.pk),
+                    "questionnaires": [questionnaire_results(q) for q in m.questionnaires.all()],
+                }
+            )
+        origin = origins.get(session.pk)
+        sessions.append(
+            {
+                "id": session.pk,
+                "title": session.title,
+                "starts_at": session.starts_at.isoformat(),
+                "venue": session.venue.name if session.venue else "",
+                "cancelled": session.cancelled,
+                "origin": (
+                    {
+                        "meeting": origin.meeting.title,
+                        "idea": origin.idea.text if origin.idea else "",
+                        "theme": origin.theme.name if origin.theme else "",
+                    }
+                    if origin
+                    else None
+                ),
+                "meetings": meetings,
+            }
+        )
+    return {
+        "event": {
+            "id": event.pk,
+            "title": event.title,
+            "starts_on": event.starts_on.isoformat(),
+            "ends_on": event.ends_on.isoformat(),
+            "description": event.description,
+        },
+        "sessions": sessions,
+        "questionnaires": [
+            questionnaire_results(q) for q in Questionnaire.objects.filter(event=event)
+        ],
+    }

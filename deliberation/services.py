@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
 import unicodedata
 from collections.abc import Callable
 from datetime import timedelta
@@ -122,8 +123,12 @@ def run_command(
     """Apply `change` to the locked meeting once per (actor, client_id); return the stored reply.
 
     The reply is ``{"seq": n, "data": {...}}``, n being the sequence number of the change's last
-    event. Raises DomainError (nothing is stored then).
+    event. Raises DomainError (nothing is stored then). Inside run_batch, it joins the batch's
+    transaction instead of opening its own.
     """
+    batch: _Batch | None = getattr(_batch_state, "batch", None)
+    if batch is not None:
+        return batch.run(actor=actor, command=command, client_id=client_id, change=change)
     if client_id:
         stored = _stored_reply(meeting_id, actor, client_id)
         if stored is not None:
@@ -154,6 +159,88 @@ def run_command(
             raise
         return stored
     return reply
+
+
+_batch_state = threading.local()
+
+
+class _Batch:
+    """Commands of one room applied in one transaction: the meeting row is locked once, the
+    sequence and the stored replies are written once, and there is one commit for all of them."""
+
+    def __init__(self, meeting: Meeting, stored: dict[tuple[str, str], dict[str, Any]]) -> None:
+        self.meeting = meeting
+        self.stored = stored
+        self.new_commands: list[ClientCommand] = []
+        self.changed = False
+
+    def run(
+        self,
+        *,
+        actor: Actor,
+        command: str,
+        client_id: str | None,
+        change: Callable[[Meeting], Change],
+    ) -> dict[str, Any]:
+        key = (actor.key, client_id or "")
+        if client_id and key in self.stored:
+            return self.stored[key]
+        meeting = self.meeting
+        check_command(actor, meeting, command)
+        # A savepoint: a command refused half-way leaves the rest of the batch intact.
+        with transaction.atomic():
+            data, events = change(meeting)
+        if isinstance(events, dict):
+            events = [events]
+        if not events:
+            events = [{"type": "room.noop", "mod": None, "public": None, "own": None}]
+        first = meeting.seq + 1
+        meeting.seq += len(events)
+        self.changed = True
+        reply = {"seq": meeting.seq, "data": data}
+        if client_id:
+            self.stored[key] = reply
+            self.new_commands.append(
+                ClientCommand(meeting=meeting, actor=actor.key, client_id=client_id, reply=reply)
+            )
+        for offset, event in enumerate(events):
+            broadcast_on_commit(meeting.pk, {"seq": first + offset, **event})
+        return reply
+
+
+def run_batch(
+    *, meeting_id: int, calls: list[tuple[Callable[..., dict[str, Any]], dict[str, Any]]]
+) -> list[dict[str, Any] | DomainError]:
+    """Run several service calls of one room in one transaction (group commit).
+
+    Each call is ``(service, kwargs)`` as the consumer would make it; each result is the reply or
+    the DomainError that refused it. Used by the transport to absorb bursts (1,000 phones).
+    """
+    client_ids = [kwargs["client_id"] for _service, kwargs in calls if kwargs.get("client_id")]
+    results: list[dict[str, Any] | DomainError] = []
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+        stored = {
+            (actor_key, client_id): reply
+            for actor_key, client_id, reply in ClientCommand.objects.filter(
+                meeting_id=meeting_id, client_id__in=client_ids
+            ).values_list("actor", "client_id", "reply")
+        }
+        batch = _Batch(meeting, stored)
+        _batch_state.batch = batch
+        try:
+            for service, kwargs in calls:
+                try:
+                    results.append(service(**kwargs))
+                except DomainError as exc:
+                    results.append(exc)
+        finally:
+            _batch_state.batch = None
+        if batch.changed:
+            Meeting.objects.filter(pk=meeting.pk).update(seq=meeting.seq)
+        if batch.new_commands:
+            ClientCommand.objects.bulk_create(batch.new_commands)
+    return results
 
 
 def _stored_reply(meeting_id: int, actor: Actor, client_id: str) -> dict[str, Any] | None:
@@ -227,14 +314,23 @@ def _visible_to(idea: Idea, meeting: Meeting, actor: Actor) -> bool:
 
 
 def idea_submit(
-    *, meeting_id: int, actor: Actor, client_id: str | None, text: Any, title: Any = ""
+    *,
+    meeting_id: int,
+    actor: Actor,
+    client_id: str | None,
+    text: Any,
+    title: Any = "",
+    kind: Any = None,
 ) -> dict[str, Any]:
     """Post an idea. Pending when the meeting is pre-moderated. Rate-limited per participant.
 
-    Emits "idea.changed" (to the public only when it is visible to everyone).
+    `kind`: "idea" or "question" while ideas are open; a debrief column (strength, critique,
+    improvement) in the debrief phase. Emits "idea.changed" (to the public only when it is
+    visible to everyone).
     """
 
     def change(meeting: Meeting) -> Change:
+        clean_kind = _idea_kind_checked(meeting, kind)
         clean, clean_title = _validated_text(text, title)
         since = timezone.now() - timedelta(minutes=1)
         recent = Idea.objects.filter(author=actor.participant, created_at__gte=since).count()
@@ -249,6 +345,7 @@ def idea_submit(
             author=actor.participant,
             text=clean,
             title=clean_title,
+            kind=clean_kind,
             state=IdeaState.PENDING if meeting.premoderation else IdeaState.VISIBLE,
         )
         return {"idea": idea.pk, "state": idea.state}, _idea_event(idea, meeting, created=True)
@@ -354,14 +451,22 @@ def idea_support(
 
 
 def idea_add_paper(
-    *, meeting_id: int, actor: Actor, client_id: str | None, text: Any, title: Any = ""
+    *,
+    meeting_id: int,
+    actor: Actor,
+    client_id: str | None,
+    text: Any,
+    title: Any = "",
+    kind: Any = None,
 ) -> dict[str, Any]:
     """A facilitator types in a paper post-it: visible at once, marked as entered on behalf."""
 
     def change(meeting: Meeting) -> Change:
+        clean_kind = _validated_kind(meeting, kind, any_kind=True)
         clean, clean_title = _validated_text(text, title)
         idea = Idea.objects.create(
             meeting=meeting,
+            kind=clean_kind,
             entered_by_id=actor.user_id,
             on_behalf=True,
             text=clean,
@@ -474,7 +579,9 @@ def meeting_set_phase(
         else:
             raise DomainError("meeting.unknown_phase", _("Cette phase n'existe pas."))
         meeting.phase = target
-        meeting.save(update_fields=["phase"])
+        if meeting.started_at is None and target != RoomPhase.DRAFT:
+            meeting.started_at = timezone.now()  # the timeline's zero, unless started by hand
+        meeting.save(update_fields=["phase", "started_at"])
         return {"phase": meeting.phase}, _meeting_event(meeting)
 
     return run_command(
@@ -979,3 +1086,518 @@ def clustering_help(*, meeting_id: int, actor: Actor, command: str) -> dict[str,
             for s in result.suggestions
         ]
     }
+
+
+# --- Debrief, timeline, questions board, breakout groups, minutes (issue 6) ---------------------
+# Debrief columns and webconference questions are ideas with a `kind`; breakout groups are child
+# meetings (`Meeting.parent`); the timeline is TimelineMark rows at offsets from `started_at`.
+
+
+def _validated_kind(meeting: Meeting, kind: Any, *, any_kind: bool = False) -> str:
+    """The kind of a new post. Participants: a debrief column in the debrief phase, otherwise an
+    idea or a question. Facilitators (paper post-its) may type any kind at any time."""
+    from .enums import DEBRIEF_KINDS, IdeaKind
+
+    if kind in (None, ""):
+        return IdeaKind.IDEA if meeting.phase != RoomPhase.DEBRIEF or any_kind else ""
+    if any_kind:
+        allowed: tuple[str, ...] = tuple(IdeaKind.values)
+    elif meeting.phase == RoomPhase.DEBRIEF:
+        allowed = DEBRIEF_KINDS
+    else:
+        allowed = (IdeaKind.IDEA, IdeaKind.QUESTION)
+    if kind not in allowed:
+        raise DomainError("idea.bad_kind", _("Choisissez une colonne : atout, critique ou piste."))
+    return str(kind)
+
+
+def _idea_kind_checked(meeting: Meeting, kind: Any) -> str:
+    clean = _validated_kind(meeting, kind)
+    if not clean:
+        raise DomainError("idea.bad_kind", _("Choisissez une colonne : atout, critique ou piste."))
+    return clean
+
+
+def idea_answer(
+    *, meeting_id: int, actor: Actor, client_id: str | None, idea_id: Any, answered: bool = True
+) -> dict[str, Any]:
+    """Mark a webconference question answered (or not). Emits "idea.changed"."""
+    from .enums import IdeaKind
+
+    def change(meeting: Meeting) -> Change:
+        idea = _get_idea(meeting, idea_id)
+        if idea.kind != IdeaKind.QUESTION:
+            raise DomainError("idea.not_question", _("Ce n'est pas une question."))
+        idea.answered = bool(answered)
+        idea.save(update_fields=["answered", "updated_at"])
+        return {"idea": idea.pk, "answered": idea.answered}, _idea_event(idea, meeting)
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="idea.answer",
+        client_id=client_id,
+        change=change,
+    )
+
+
+# Timeline --------------------------------------------------------------------------------------
+
+TIMELINE_LABEL_MAX = 200
+TIMELINE_SPEAKER_MAX = 120
+TIMELINE_MAX_OFFSET = 7 * 24 * 3600
+
+
+def _timeline_event(mark: Any = None, removed_id: int | None = None) -> Event:
+    from .payloads import timeline_mark_payload
+
+    data = timeline_mark_payload(mark) if mark is not None else {"id": removed_id, "removed": True}
+    # The timeline is the facilitators' tool (and the minutes'): phones never get it.
+    return {"type": "timeline.changed", "mod": data, "public": None, "own": None}
+
+
+def _clean_mark_fields(kind: Any, label: Any, speaker: Any) -> tuple[str, str, str]:
+    from .enums import TimelineKind
+
+    if kind not in TimelineKind.values:
+        raise DomainError("timeline.bad_kind", _("Type de repère inconnu."))
+    if not isinstance(label, str) or not isinstance(speaker, str):
+        raise DomainError("timeline.invalid", _("Repère invalide."))
+    label, speaker = clean_text(label), clean_text(speaker)
+    if len(label) > TIMELINE_LABEL_MAX or len(speaker) > TIMELINE_SPEAKER_MAX:
+        raise DomainError(
+            "timeline.too_long",
+            _("Texte trop long (%(max)s caractères au plus)."),
+            max=TIMELINE_LABEL_MAX,
+        )
+    return str(kind), label, speaker
+
+
+def _clean_offset(offset: Any) -> int:
+    if (
+        not isinstance(offset, int)
+        or isinstance(offset, bool)
+        or not (0 <= offset <= TIMELINE_MAX_OFFSET)
+    ):
+        raise DomainError("timeline.bad_offset", _("Minutage invalide."))
+    return offset
+
+
+def timeline_start(*, meeting_id: int, actor: Actor, client_id: str | None) -> dict[str, Any]:
+    """Start the chrono ("Démarrer le chrono"): the timeline's zero is now.
+
+    Emits "meeting.changed"."""
+
+    def change(meeting: Meeting) -> Change:
+        meeting.started_at = timezone.now()
+        meeting.save(update_fields=["started_at"])
+        return {"started_at": meeting.started_at.isoformat()}, _meeting_event(meeting)
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="timeline.start",
+        client_id=client_id,
+        change=change,
+    )
+
+
+def timeline_mark(
+    *,
+    meeting_id: int,
+    actor: Actor,
+    client_id: str | None,
+    kind: Any,
+    label: Any = "",
+    speaker: Any = "",
+    offset: Any = None,
+) -> dict[str, Any]:
+    """One click: mark a moment (now, or at `offset` seconds). Starts the chrono if needed.
+
+    Emits "timeline.changed" to facilitators (and "meeting.changed" when it starts the chrono).
+    """
+    from .models import TimelineMark
+
+    def change(meeting: Meeting) -> Change:
+        clean_kind, clean_label, clean_speaker = _clean_mark_fields(kind, label, speaker)
+        events: list[Event] = []
+        now = timezone.now()
+        if meeting.started_at is None:
+            meeting.started_at = now
+            meeting.save(update_fields=["started_at"])
+            events.append(_meeting_event(meeting))
+        seconds = (
+            _clean_offset(offset)
+            if offset is not None
+            else min(TIMELINE_MAX_OFFSET, max(0, int((now - meeting.started_at).total_seconds())))
+        )
+        mark = TimelineMark.objects.create(
+            meeting=meeting,
+            kind=clean_kind,
+            label=clean_label,
+            speaker=clean_speaker,
+            offset_seconds=seconds,
+            created_by_id=actor.user_id,
+        )
+        events.append(_timeline_event(mark))
+        return {"mark": mark.pk, "offset": seconds}, events
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="timeline.mark",
+        client_id=client_id,
+        change=change,
+    )
+
+
+def _get_mark(meeting: Meeting, mark_id: Any) -> Any:
+    from .models import TimelineMark
+
+    if not isinstance(mark_id, int) or isinstance(mark_id, bool):
+        raise DomainError("timeline.not_found", _("Ce repère n'existe pas."))
+    mark = TimelineMark.objects.filter(meeting=meeting, pk=mark_id).first()
+    if mark is None:
+        raise DomainError("timeline.not_found", _("Ce repère n'existe pas."))
+    return mark
+
+
+def timeline_edit(
+    *,
+    meeting_id: int,
+    actor: Actor,
+    client_id: str | None,
+    mark_id: Any,
+    kind: Any = None,
+    label: Any = None,
+    speaker: Any = None,
+    offset: Any = None,
+) -> dict[str, Any]:
+    """Correct a mark afterwards (also once the meeting is closed). Emits "timeline.changed"."""
+
+    def change(meeting: Meeting) -> Change:
+        mark = _get_mark(meeting, mark_id)
+        clean_kind, clean_label, clean_speaker = _clean_mark_fields(
+            mark.kind if kind is None else kind,
+            mark.label if label is None else label,
+            mark.speaker if speaker is None else speaker,
+        )
+        mark.kind, mark.label, mark.speaker = clean_kind, clean_label, clean_speaker
+        if offset is not None:
+            mark.offset_seconds = _clean_offset(offset)
+        mark.save()
+        return {"mark": mark.pk}, _timeline_event(mark)
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="timeline.edit",
+        client_id=client_id,
+        change=change,
+    )
+
+
+def timeline_delete(
+    *, meeting_id: int, actor: Actor, client_id: str | None, mark_id: Any
+) -> dict[str, Any]:
+    """Remove a mark. Emits "timeline.changed" with a removal marker."""
+
+    def change(meeting: Meeting) -> Change:
+        mark = _get_mark(meeting, mark_id)
+        pk = mark.pk
+        mark.delete()
+        return {"mark": pk}, _timeline_event(removed_id=pk)
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="timeline.delete",
+        client_id=client_id,
+        change=change,
+    )
+
+
+# Breakout groups -------------------------------------------------------------------------------
+
+# Named and coloured as in the seminars: Blue, Red, Green, Yellow… (CSS colour names).
+GROUP_PRESETS: tuple[tuple[str, str], ...] = (
+    (_("Bleu"), "royalblue"),
+    (_("Rouge"), "crimson"),
+    (_("Vert"), "forestgreen"),
+    (_("Jaune"), "goldenrod"),
+    (_("Violet"), "darkorchid"),
+    (_("Orange"), "darkorange"),
+    (_("Turquoise"), "teal"),
+    (_("Gris"), "slategray"),
+)
+MAX_GROUPS = len(GROUP_PRESETS)
+
+
+@transaction.atomic
+def groups_create(*, parent: Meeting, count: int, facilitators: list[Any] | None = None) -> list:
+    """Split a meeting into `count` more parallel groups, each a child meeting with its own code,
+    QR, board and facilitators (the parent's by default). Colours continue after existing ones."""
+    parent = Meeting.objects.select_for_update().get(pk=parent.pk)
+    if parent.parent_id is not None:
+        raise DomainError("groups.nested", _("Un groupe ne se divise pas en sous-groupes."))
+    existing = list(Meeting.objects.filter(parent=parent).values_list("group_color", flat=True))
+    if not isinstance(count, int) or count < 1 or len(existing) + count > MAX_GROUPS:
+        raise DomainError("groups.bad_count", _("De 1 à %(max)s groupes en tout."), max=MAX_GROUPS)
+    free = [(name, color) for name, color in GROUP_PRESETS if color not in existing]
+    people = list(parent.facilitators.all()) if facilitators is None else facilitators
+    created = []
+    for name, color in free[:count]:
+        child = meeting_create(
+            owner=parent.owner,
+            title=f"{parent.title} — {_('Groupe')} {name}",
+            premoderation=parent.premoderation,
+        )
+        child.parent = parent
+        child.group_color = color
+        child.phase = RoomPhase.COLLECT
+        child.place = parent.place
+        child.save(update_fields=["parent", "group_color", "phase", "place"])
+        child.facilitators.set(people)
+        created.append(child)
+    return created
+
+
+def group_for_newcomer(*, parent: Meeting) -> Meeting | None:
+    """Spread evenly: the open group with the fewest participants (ties: the first)."""
+    groups = (
+        Meeting.objects.filter(parent=parent)
+        .exclude(phase=RoomPhase.CLOSED)
+        .annotate(n=Count("participants"))
+        .order_by("n", "pk")
+    )
+    return groups.first()
+
+
+def groups_bring_back(*, meeting_id: int, actor: Actor, client_id: str | None) -> dict[str, Any]:
+    """Back in plenary: copy each group's top proposals (its pinned, visible ideas) into the
+    plenary as ideas marked with their group. Applied once per proposal (re-running adds only
+    new ones). Emits one "idea.changed" per copied proposal."""
+
+    def change(meeting: Meeting) -> Change:
+        children = list(Meeting.objects.filter(parent=meeting).order_by("pk"))
+        if not children:
+            raise DomainError("groups.none", _("Cette réunion n'a pas de groupes."))
+        already = set(
+            Idea.objects.filter(meeting=meeting, from_group__in=children).values_list(
+                "from_group_id", "text"
+            )
+        )
+        events, copied = [], []
+        for child in children:
+            proposals = Idea.objects.filter(
+                meeting=child, pinned=True, state=IdeaState.VISIBLE
+            ).order_by("-support_count", "created_at", "pk")
+            for source in proposals:
+                if (child.pk, source.text) in already:
+                    continue
+                idea = Idea.objects.create(
+                    meeting=meeting,
+                    entered_by_id=actor.user_id,
+                    on_behalf=True,
+                    title=source.title,
+                    text=source.text,
+                    from_group=child,
+                    state=IdeaState.VISIBLE,
+                )
+                idea.from_group = child
+                copied.append(idea.pk)
+                events.append(_idea_event(idea, meeting, created=True))
+        return {"ideas": copied}, events
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="groups.bring_back",
+        client_id=client_id,
+        change=change,
+    )
+
+
+# Minutes, questionnaire, idea → session, edition seeding ---------------------------------------
+
+
+def minutes_summary_update(*, meeting: Meeting, summary: str, place: str | None = None) -> None:
+    """The organizer's editable summary (and the place) printed in the minutes."""
+    meeting.minutes_summary = clean_text(summary or "")[:20000]
+    fields = ["minutes_summary"]
+    if place is not None:
+        meeting.place = clean_text(place)[:200]
+        fields.append("place")
+    meeting.save(update_fields=fields)
+
+
+QUESTION_MAX = 12
+
+
+def normalised_questions(raw: Any) -> list[dict[str, str]]:
+    """[{"label", "type": "scale"|"text"}] → the same with stable keys q1, q2…"""
+    if not isinstance(raw, list) or not 1 <= len(raw) <= QUESTION_MAX:
+        raise DomainError(
+            "questionnaire.bad_questions",
+            _("De 1 à %(max)s questions."),
+            max=QUESTION_MAX,
+        )
+    questions = []
+    for index, item in enumerate(raw, start=1):
+        label = clean_text(str(item.get("label", ""))) if isinstance(item, dict) else ""
+        kind = item.get("type") if isinstance(item, dict) else None
+        if not label or len(label) > 200 or kind not in ("scale", "text"):
+            raise DomainError("questionnaire.bad_questions", _("Question %(n)s invalide."), n=index)
+        questions.append({"key": f"q{index}", "label": label, "type": kind})
+    return questions
+
+
+DEFAULT_QUESTIONS = [
+    {"label": "Dans l'ensemble, êtes-vous satisfait·e ?", "type": "scale"},
+    {"label": "Avez-vous pu vous exprimer ?", "type": "scale"},
+    {"label": "L'organisation (lieu, horaires, accueil) vous a-t-elle convenu ?", "type": "scale"},
+    {"label": "Un mot pour la prochaine fois ?", "type": "text"},
+]
+
+
+def questionnaire_create(
+    *, title: str, questions: Any = None, meeting: Meeting | None = None, event: Any = None
+) -> Any:
+    """A questionnaire for one meeting or one event, reachable by an opaque token (QR code)."""
+    from .models import Questionnaire
+
+    if (meeting is None) == (event is None):
+        raise ValueError("a questionnaire belongs to a meeting or to an event")
+    title = clean_text(title or "")[:200]
+    if not title:
+        raise DomainError("questionnaire.title_empty", _("Donnez un titre au questionnaire."))
+    return Questionnaire.objects.create(
+        meeting=meeting,
+        event=event,
+        title=title,
+        questions=normalised_questions(DEFAULT_QUESTIONS if questions is None else questions),
+        token=secrets.token_urlsafe(12),
+    )
+
+
+def questionnaire_answer(*, questionnaire: Any, respondent: str, answers: Any) -> Any:
+    """Store (or replace) a respondent's answers: scales are integers 1–5, texts ≤ 1000 chars;
+    unanswered questions are left out."""
+    from .models import QuestionnaireResponse
+
+    if not questionnaire.is_open:
+        raise DomainError("questionnaire.closed", _("Ce questionnaire est clos."))
+    if not isinstance(answers, dict):
+        raise DomainError("questionnaire.invalid", _("Réponses invalides."))
+    clean: dict[str, Any] = {}
+    for question in questionnaire.questions:
+        value = answers.get(question["key"])
+        if value in (None, ""):
+            continue
+        if question["type"] == "scale":
+            try:
+                number = int(value)
+            except (TypeError, ValueError):
+                number = 0
+            if not 1 <= number <= 5:
+                raise DomainError("questionnaire.bad_scale", _("Une note va de 1 à 5."))
+            clean[question["key"]] = number
+        else:
+            text = clean_text(str(value))
+            if len(text) > 1000:
+                raise DomainError("questionnaire.too_long", _("1000 caractères au plus."))
+            if text:
+                clean[question["key"]] = text
+    response, _created = QuestionnaireResponse.objects.update_or_create(
+        questionnaire=questionnaire, respondent=respondent[:64], defaults={"answers": clean}
+    )
+    return response
+
+
+def session_from_idea(
+    *,
+    user: AbstractBaseUser,
+    event: Any,
+    meeting: Meeting,
+    starts_at: Any,
+    ends_at: Any,
+    idea: Idea | None = None,
+    theme: Theme | None = None,
+) -> Any:
+    """One click: an idea or a theme of a public meeting becomes a programme session that links
+    back to it (SessionOrigin). Uses the events app's own service (its rules, its rights)."""
+    from events.services import SessionFields, session_create
+
+    from .models import SessionOrigin
+
+    if (idea is None) == (theme is None):
+        raise ValueError("from an idea or from a theme")
+    source_meeting_id = idea.meeting_id if idea is not None else theme.meeting_id
+    if source_meeting_id != meeting.pk:
+        raise DomainError("idea.not_found", _("Cette idée n'existe pas."))
+    if idea is not None:
+        title = idea.title or idea.text.split("\n", 1)[0][:120]
+        description = idea.text
+    else:
+        texts = Idea.objects.filter(theme=theme, state=IdeaState.VISIBLE).order_by(
+            "-support_count", "pk"
+        )[:5]
+        title = theme.name
+        description = "\n".join(f"- {i.text}" for i in texts)
+    note = _("Issue de la réunion « %(title)s ».") % {"title": meeting.title}
+    with transaction.atomic():
+        session = session_create(
+            user=user,
+            event=event,
+            data=SessionFields(
+                title=title,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                description=f"{description}\n\n{note}".strip(),
+            ),
+        )
+        SessionOrigin.objects.create(session=session, meeting=meeting, idea=idea, theme=theme)
+    return session
+
+
+SEED_MAX = 30
+
+
+def ideas_seed_from_meeting(
+    *, meeting_id: int, actor: Actor, client_id: str | None, source: Meeting
+) -> dict[str, Any]:
+    """Seed a meeting's board with the previous edition's outcome: the source meeting's pinned
+    ideas and group proposals, then its most supported ideas (up to 30), as paper post-its."""
+
+    def change(meeting: Meeting) -> Change:
+        if source.pk == meeting.pk:
+            raise DomainError("seed.same_meeting", _("Choisissez une autre réunion."))
+        picked = list(
+            Idea.objects.filter(meeting=source, state=IdeaState.VISIBLE, kind="idea").order_by(
+                "-pinned", "-support_count", "pk"
+            )[:SEED_MAX]
+        )
+        existing = set(Idea.objects.filter(meeting=meeting).values_list("text", flat=True))
+        events, created = [], []
+        for old in picked:
+            if old.text in existing:
+                continue
+            idea = Idea.objects.create(
+                meeting=meeting,
+                entered_by_id=actor.user_id,
+                on_behalf=True,
+                title=old.title,
+                text=old.text,
+                state=IdeaState.VISIBLE,
+            )
+            created.append(idea.pk)
+            events.append(_idea_event(idea, meeting, created=True))
+        return {"ideas": created}, events
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="idea.add_paper",
+        client_id=client_id,
+        change=change,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_debrief
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,4 +13,21 @@ urlpatterns = [
     path("reunions/<int:pk>/", views.meeting_detail, name="meeting-detail"),
     path("reunions/<int:pk>/tableau/", views.board, name="board"),
     path("reunions/<int:pk>/affiche/", views.poster, name="poster"),
+    # issue 6: minutes, breakout groups, questionnaires, event report, idea → session
+    path("reunions/<int:pk>/compte-rendu/", views_debrief.minutes_page, name="minutes"),
+    path("reunions/<int:pk>/groupes/", views_debrief.groups_page, name="groups"),
+    path(
+        "reunions/<int:pk>/questionnaire/",
+        views_debrief.questionnaire_create,
+        name="questionnaire-create",
+    ),
+    path("reunions/<int:pk>/seance/", views_debrief.session_from_idea, name="session-from-idea"),
+    path("reunions/<int:pk>/amorcer/", views_debrief.seed_from_meeting, name="seed-from-meeting"),
+    path(
+        "reunions/evenements/<int:event_pk>/bilan/",
+        views_debrief.event_report,
+        name="event-report",
+    ),
+    path("m/<str:code>/groupe/", views_debrief.group_spread, name="group-spread"),
+    path("q/<str:token>/", views_debrief.questionnaire, name="questionnaire"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import threading
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -175,6 +176,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def board(request: HttpRequest, pk: int) -> HttpResponse:
     """The projector view, with the facilitator's moderation panel."""
     meeting = _facilitated_meeting(request, pk)
+    from . import clustering
+
+    threading.Thread(target=clustering.warm_up, daemon=True).start()
     url = join_url(request, meeting)
     return render(
         request,
@@ -185,8 +189,23 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
             "qr": qr_svg(url, title=_("Code QR pour rejoindre")),
             "limits": max_lengths(),
             "ws_path": reverse("ws-room-doc", kwargs={"code": meeting.join_code}),
+            "theme_presets": _theme_presets(),
+            "theme_colors": list(services.THEME_COLORS),
         },
     )
+
+
+def _theme_presets() -> list[dict[str, str]]:
+    """The built-in themes for the board's picker (read by static/js/board-themes.js)."""
+    from django.utils.translation import get_language
+
+    from .theme_presets import PRESETS
+
+    english = (get_language() or "").startswith("en")
+    return [
+        {"slug": p.slug, "label": p.label_en if english else p.label_fr, "color": p.color}
+        for p in PRESETS
+    ]
 
 
 @login_required

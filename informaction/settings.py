@@ -144,6 +144,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "informaction.sqlite3",
+            # Keep the connection: reopening SQLite around every call (Channels closes "old"
+            # connections) also checkpoints the WAL each time: 4x slower (bench/RESULTS.md).
+            "CONN_MAX_AGE": 600,
             "OPTIONS": {
                 # BEGIN IMMEDIATE: a write transaction holds the write lock from its start, so two
                 # writers queue on the busy timeout instead of failing with "database is locked".
@@ -184,7 +187,7 @@ else:
 # --- Live rooms -------------------------------------------------------------------------------
 # Delta frames are coalesced per room: at most one frame per interval (a quiet room gets its
 # frame at once). See docs/protocol.md.
-ROOM_FRAME_INTERVAL = float(os.environ.get("ROOM_FRAME_INTERVAL", "0.15"))
+ROOM_FRAME_INTERVAL = float(os.environ.get("ROOM_FRAME_INTERVAL", "0.25"))
 ROOM_MAX_FRAME_BYTES = 16 * 1024
 IDEA_MAX_LENGTH = 500
 IDEA_TITLE_MAX_LENGTH = 80

@@ -8,5 +8,6 @@ urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("programme/", include("events.urls")),
+    path("votes/", include("voting.urls")),
     path("", include("deliberation.urls")),
 ]

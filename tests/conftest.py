@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from channels.layers import channel_layers
 
+from consumers.batcher import RoomBatcher
 from consumers.relay import RoomRelay
 
 
@@ -13,6 +14,23 @@ def _fresh_channel_layer():
     """A new channel layer (and no relays) per test: layers bind to the test's event loop."""
     channel_layers.backends = {}
     RoomRelay._relays.clear()
+    RoomBatcher._batchers.clear()
     yield
     channel_layers.backends = {}
     RoomRelay._relays.clear()
+    RoomBatcher._batchers.clear()
+
+
+@pytest.fixture(autouse=True)
+def _close_database_thread_connections():
+    """Close the connections of the thread where Channels runs database code after each test.
+
+    They are persistent (CONN_MAX_AGE), and an open one keeps PostgreSQL from dropping the test
+    database at the end of the run.
+    """
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    # Outside any async_to_sync, Channels' thread-sensitive calls all run in this executor.
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()

@@ -1,6 +1,8 @@
 // The facilitator's board: the projected idea wall plus the moderation controls.
 // Only visible ideas ever reach the projected area (#board-cards); pending and hidden ones live in
 // the moderation panel only. In "hidden until reveal" mode the projected area shows a count.
+import { mountBoardDebrief } from "./board-debrief.js";
+import { mountBoardThemes } from "./board-themes.js";
 import { connectRoom, el, format, plural, readJson, reorder, sortIdeas } from "./live.js";
 
 const S = readJson("board-strings", {});
@@ -373,6 +375,9 @@ room = connectRoom({
     ui.online.textContent = plural(S, "online", online);
   },
 });
+
+mountBoardThemes(room); // themes and clustering: lanes, panel tools (static/js/board-themes.js)
+mountBoardDebrief(room); // debrief columns, group lanes, timeline (static/js/board-debrief.js)
 
 ui.advance.addEventListener("click", () => command("meeting.advance"));
 ui.phaseForm.addEventListener("submit", (event) => {

@@ -4,7 +4,9 @@
 //   const ack = await room.send("idea.submit", { text, title });   // resolves on ack, rejects on error
 //   await room.onScreen(ack.seq);                                   // resolves once version >= seq
 //
-// State: room.state = { version, meeting, ideas: Map<id, idea>, me, online }.
+// State: room.state = { version, meeting, ideas: Map<id, idea>, themes: Map<id, theme>, me, online }.
+// Other modules follow the same state with room.subscribe((state, reason) => …): called after
+// onChange; reason is {type: "snapshot", data} | {type: "delta", events} | {type: "patch"}.
 // No user text is ever turned into HTML here; the helpers below build DOM with textContent.
 
 const MIN_DELAY = 1000;
@@ -99,7 +101,25 @@ export function connectRoom({
   const scheme = window.location.protocol === "https:" ? "wss" : "ws";
   const url = `${scheme}://${window.location.host}${path}`;
 
-  const state = { version: null, meeting: null, ideas: new Map(), me: null, online: 0 };
+  const state = {
+    version: null,
+    meeting: null,
+    ideas: new Map(),
+    themes: new Map(),
+    me: null,
+    online: 0,
+  };
+  const listeners = new Set();
+  function changed(reason) {
+    onChange(state, reason);
+    for (const listener of listeners) {
+      try {
+        listener(state, reason);
+      } catch (error) {
+        console.error(error); // one broken module must not stop the others
+      }
+    }
+  }
   const outbox = new Map(); // id -> { frame, resolve, reject, sent }
   let waiters = []; // { seq, resolve }
   let socket = null;
@@ -156,6 +176,9 @@ export function connectRoom({
     if (event.type === "idea.changed") {
       if (data.removed) state.ideas.delete(data.id);
       else upsertIdea(data);
+    } else if (event.type === "theme.changed") {
+      if (data.removed) state.themes.delete(data.id);
+      else state.themes.set(data.id, { ...(state.themes.get(data.id) ?? {}), ...data });
     } else if (event.type === "meeting.changed") {
       const { ideas, ...meeting } = data;
       state.meeting = { ...(state.meeting ?? {}), ...meeting };
@@ -183,6 +206,7 @@ export function connectRoom({
     state.meeting = data.meeting ?? null;
     state.me = data.me ?? null;
     state.ideas = new Map((data.ideas ?? []).map((idea) => [idea.id, idea]));
+    state.themes = new Map((data.themes ?? []).map((theme) => [theme.id, theme]));
     if (typeof frame.online === "number") state.online = frame.online;
     snapshotPending = false;
     if (!synced) {
@@ -191,7 +215,7 @@ export function connectRoom({
       status("open");
       flushOutbox(); // after the first snapshot: the server is ready for commands
     }
-    onChange(state, { type: "snapshot" });
+    changed({ type: "snapshot", data });
     settleWaiters();
   }
 
@@ -209,7 +233,7 @@ export function connectRoom({
       }
     }
     state.version = Math.max(state.version, frame.upto);
-    if (applied.length) onChange(state, { type: "delta", events: applied });
+    if (applied.length) changed({ type: "delta", events: applied });
     settleWaiters();
     if (frame.gap) requestSnapshot();
   }
@@ -373,8 +397,13 @@ export function connectRoom({
       }
       if (state.ideas.has(data.id)) {
         upsertIdea(data);
-        onChange(state, { type: "patch" });
+        changed({ type: "patch" });
       }
+    },
+    /** Follow every change of the state after onChange; returns an unsubscribe function. */
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     get connected() {
       return synced;

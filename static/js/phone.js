@@ -1,5 +1,7 @@
 // The participant's phone: post ideas, support others', edit or delete one's own.
 import { connectRoom, el, format, plural, readJson, reorder, sortIdeas } from "./live.js";
+import { mountPhoneDebrief } from "./phone-debrief.js";
+import { mountPhoneThemes } from "./phone-themes.js";
 
 const S = readJson("phone-strings", {});
 const wsPath = readJson("ws-path");
@@ -32,6 +34,7 @@ let announced = null; // ids of others' ideas already seen (null before the firs
 let announceTimer = null;
 let lastThreshold = null;
 let lastPhase = null;
+let themeView = null; // ideas grouped by theme (static/js/phone-themes.js)
 
 function phase(state) {
   return state.meeting?.phase ?? "draft";
@@ -182,13 +185,15 @@ function updateCard(card, idea, state) {
   refs.supportSr.textContent = ` — ${plural(S, "supports", supports)}`;
   refs.support.setAttribute("aria-pressed", idea.supported ? "true" : "false");
   const canSupport =
-    !idea.mine && idea.state === "visible" && (currentPhase === "collect" || currentPhase === "review");
+    !idea.mine &&
+    idea.state === "visible" &&
+    ["collect", "review", "debrief"].includes(currentPhase); // debrief: same board mechanics
   refs.support.disabled = !canSupport; // not while busy: a disabled button would lose focus
   refs.support.setAttribute("aria-busy", busy.has(idea.id) ? "true" : "false");
   if (idea.mine) refs.support.title = S.support_own;
   else refs.support.removeAttribute("title");
 
-  const ownEditable = Boolean(idea.mine) && currentPhase === "collect";
+  const ownEditable = Boolean(idea.mine) && ["collect", "debrief"].includes(currentPhase);
   refs.own.hidden = !ownEditable || card.editing;
   if (!ownEditable) {
     refs.confirm.hidden = true;
@@ -221,8 +226,8 @@ function render(state, reason) {
     if (!state.ideas.has(id)) cards.delete(id);
   }
   const hadFocus = list.contains(document.activeElement);
-  reorder(list, nodes);
-  if (hadFocus && !list.contains(document.activeElement)) $("ideas-title").focus();
+  if (!themeView?.place(state, ideas, nodes)) reorder(list, nodes);
+  if (hadFocus && !list.parentElement.contains(document.activeElement)) $("ideas-title").focus();
   empty.hidden = ideas.length > 0;
   ideasCount.textContent = ideas.length ? plural(S, "ideas", ideas.length) : "";
 
@@ -258,6 +263,8 @@ const room = connectRoom({
     listError.textContent = error.message ?? "";
   },
 });
+themeView = mountPhoneThemes(room, { list });
+mountPhoneDebrief(room); // debrief columns (static/js/phone-debrief.js)
 
 let feedbackTimer = null;
 function setFeedback(text, { sticky = false } = {}) {

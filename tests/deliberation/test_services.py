@@ -282,14 +282,14 @@ def test_meeting_advance_walks_the_phases_then_stops():
     meeting = make_meeting(phase=RoomPhase.DRAFT)
     actor = facilitator_actor(meeting)
     seen = []
-    for _ in range(6):
+    for _ in range(7):
         reply = services.meeting_set_phase(meeting_id=meeting.pk, actor=actor, client_id=None)
         seen.append(reply["data"]["phase"])
 
     with pytest.raises(DomainError) as error:
         services.meeting_set_phase(meeting_id=meeting.pk, actor=actor, client_id=None)
 
-    assert seen == ["collect", "review", "cluster", "vote", "results", "closed"]
+    assert seen == ["collect", "review", "cluster", "vote", "results", "debrief", "closed"]
     assert error.value.code == "meeting.closed"
 
 
@@ -528,3 +528,68 @@ def test_domain_error_message_in_english_when_asked():
 
     assert french == "Impossible pendant la phase « Préparation »."
     assert english == "Not possible during the “Preparation” phase."
+
+
+# --- group commit ---------------------------------------------------------------------------------
+
+
+def test_run_batch_applies_each_command_once_and_refuses_only_the_bad_ones(
+    django_capture_on_commit_callbacks,
+):
+    meeting = make_meeting()
+    lea, karim = make_participant(meeting, "Léa"), make_participant(meeting, "Karim")
+    existing = submit(meeting, participant_actor(karim), "Déjà là", client_id="k0")
+    idea_id = existing["data"]["idea"]
+
+    def call(service, actor, client_id, **kw):
+        return (service, {"meeting_id": meeting.pk, "actor": actor, "client_id": client_id, **kw})
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        results = services.run_batch(
+            meeting_id=meeting.pk,
+            calls=[
+                call(services.idea_submit, participant_actor(lea), "l1", text="Première"),
+                call(services.idea_submit, participant_actor(lea), "l2", text=""),
+                call(services.idea_support, participant_actor(lea), "l3", idea_id=idea_id),
+                call(services.idea_support, participant_actor(karim), "k1", idea_id=idea_id),
+                call(services.idea_submit, participant_actor(lea), "l1", text="Première"),
+                call(services.idea_submit, participant_actor(karim), "k0", text="Déjà là"),
+            ],
+        )
+
+    codes = [r.code if isinstance(r, DomainError) else r["seq"] for r in results]
+    assert codes == [2, "idea.empty", 3, "idea.own_idea", 2, 1]
+    assert results[4] == results[0]  # the same message twice in one batch: applied once
+    assert results[5] == existing  # retried from an earlier transaction: the stored reply
+    assert sorted(Idea.objects.values_list("text", flat=True)) == ["Déjà là", "Première"]
+    assert Meeting.objects.get().seq == 3
+    assert [cb.event["seq"] for cb in callbacks] == [2, 3]
+    assert ClientCommand.objects.count() == 3
+
+
+def test_run_batch_refused_command_leaves_no_partial_write():
+    meeting = make_meeting()
+    lea = make_participant(meeting)
+    idea_id = submit(meeting, participant_actor(make_participant(meeting)), "Une idée")["data"][
+        "idea"
+    ]
+    Meeting.objects.filter(pk=meeting.pk).update(phase=RoomPhase.DRAFT)
+
+    results = services.run_batch(
+        meeting_id=meeting.pk,
+        calls=[
+            (
+                services.idea_support,
+                {
+                    "meeting_id": meeting.pk,
+                    "actor": participant_actor(lea),
+                    "client_id": "x",
+                    "idea_id": idea_id,
+                },
+            )
+        ],
+    )
+
+    assert [r.code for r in results] == ["meeting.wrong_phase"]
+    assert Support.objects.count() == 0
+    assert Meeting.objects.get().seq == 1

@@ -1,0 +1,432 @@
+// Load client for one meeting room: N phones + one board, following docs/protocol.md.
+//
+//   node client.mjs CONFIG.json
+//
+// CONFIG: {url, origin, phones: ["ia_device=..."], board_cookie, duration, rate, ramp, grace,
+//          arrival: "uniform"|"exp", seed, connect_timeout}
+// Prints JSON lines on stdout: {"event":"connected",...}, {"event":"measure_start"},
+// {"event":"measure_end"}, then {"event":"result", ...} (numbers in milliseconds).
+// Only connects to the URL it is given (bench/load_room.py passes 127.0.0.1).
+
+import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import WebSocket from "ws";
+
+const cfg = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const now = () => performance.now();
+const emit = (obj) => process.stdout.write(JSON.stringify(obj) + "\n");
+
+// --- deterministic random (mulberry32) -----------------------------------------------------------
+let seed = (cfg.seed ?? 1) >>> 0;
+function rand() {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const pick = (arr) => arr[Math.floor(rand() * arr.length)];
+function nextDelay() {
+  const mean = cfg.rate * 1000;
+  if (cfg.arrival === "exp") return -Math.log(1 - rand()) * mean;
+  return mean * (0.5 + rand());
+}
+
+// --- short French ideas, 40-120 characters ---------------------------------------------------------
+const STARTS = [
+  "Plus de bancs", "Des arbres", "Une piste cyclable", "Un marché bio", "Des toilettes publiques",
+  "Un jardin partagé", "Des fontaines", "Une navette gratuite", "Un atelier de réparation",
+  "Des jeux pour enfants", "Un éclairage solaire", "Une boîte à livres", "Des parkings vélo",
+  "Un conseil de quartier", "Une fête des voisins",
+];
+const PLACES = [
+  "place du marché", "près de l'école", "le long du canal", "devant la mairie", "au parc central",
+  "rue de la gare", "dans le quartier nord", "à côté de la médiathèque", "sur le parvis de l'église",
+];
+const WHYS = [
+  "pour les personnes âgées", "pour que les familles restent", "afin de réduire les voitures",
+  "parce qu'il fait trop chaud l'été", "pour se retrouver le dimanche", "et ce serait moins cher",
+  "pour la sécurité des enfants", "comme à Grenoble", "avant les prochaines élections",
+];
+function ideaText() {
+  let text = `${pick(STARTS)} ${pick(PLACES)}`;
+  while (text.length < 40 || (text.length < 90 && rand() < 0.5)) text += ` ${pick(WHYS)}`;
+  return text.length > 120 ? text.slice(0, 117).trimEnd() + "…" : text;
+}
+
+// --- statistics --------------------------------------------------------------------------------------
+const stats = {
+  attempted: 0,
+  connected: 0,
+  connect_failed: {},
+  connect_ms: [],
+  unexpected_close: {},
+  reconnects: 0,
+  resent: 0,
+  sent: { "idea.submit": 0, "idea.support": 0 },
+  acked: { "idea.submit": 0, "idea.support": 0 },
+  ack_ms: [],
+  errors: {},
+  refusals: {},
+  late_ack: 0,
+  chain_breaks: 0,
+  overlaps: 0,
+  gap_frames: 0,
+  resyncs: 0,
+  frames_window: 0,
+  bytes_window: 0,
+  frames_total: 0,
+  bytes_total: 0,
+  board_frames: 0,
+  board_chain_breaks: 0,
+  loop_lag_ms: [],
+};
+const NORMAL_REFUSALS = new Set(["idea.already_supported", "idea.own_idea", "idea.not_supported"]);
+const countInto = (obj, key) => { obj[key] = (obj[key] || 0) + 1; };
+const acks = []; // [seq, sendTime, ackTime]
+const boardSeen = []; // [upto, time] in arrival order (upto only grows)
+let measuring = false;
+let sendingOn = false;
+let measureStart = 0;
+let measureEnd = 0;
+
+function countFrame(len) {
+  stats.frames_total += 1;
+  stats.bytes_total += len;
+  if (measuring) {
+    stats.frames_window += 1;
+    stats.bytes_window += len;
+  }
+}
+
+// --- one screen ------------------------------------------------------------------------------------
+class Screen {
+  constructor(index, cookie, board) {
+    this.index = index;
+    this.cookie = cookie;
+    this.board = board;
+    this.version = -1;
+    this.ready = false;
+    this.everReady = false;
+    this.ideas = []; // visible idea ids known to this phone that are not its own
+    this.known = new Set();
+    this.mine = new Set();
+    this.supported = new Set();
+    this.pending = new Map(); // id -> {kind, t0, frame}
+    this.counter = 0;
+    this.timer = null;
+    this.ws = null;
+    this.closedByUs = false;
+    this.backoff = 1000;
+  }
+
+  open() {
+    const t0 = now();
+    if (!this.everReady && !this.board) stats.attempted += 1;
+    const ws = new WebSocket(cfg.url, {
+      perMessageDeflate: false,
+      headers: { Origin: cfg.origin, Cookie: this.cookie },
+      handshakeTimeout: cfg.connect_timeout * 1000,
+    });
+    this.ws = ws;
+    this.ready = false;
+    ws.on("unexpected-response", (_req, res) => {
+      if (!this.everReady) countInto(stats.connect_failed, `http_${res.statusCode}`);
+      ws.terminate();
+    });
+    ws.on("error", (err) => {
+      if (!this.everReady) countInto(stats.connect_failed, err.code || err.message.slice(0, 40));
+    });
+    ws.on("close", (code) => {
+      if (this.closedByUs) return;
+      if (this.ready || this.everReady) {
+        countInto(stats.unexpected_close, String(code));
+        this.ready = false;
+        if (sendingOn || this.pending.size) {
+          // docs/protocol.md: reconnect with backoff, resend every unacknowledged message.
+          stats.reconnects += 1;
+          setTimeout(() => this.open(), this.backoff * (0.5 + rand()));
+          this.backoff = Math.min(this.backoff * 2, 30000);
+        }
+      }
+    });
+    ws.on("message", (data, isBinary) => {
+      countFrame(data.length);
+      if (isBinary) return;
+      this.onFrame(JSON.parse(data.toString()), t0);
+    });
+  }
+
+  onFrame(msg, t0) {
+    const t = now();
+    switch (msg.type) {
+      case "snapshot": {
+        this.version = msg.data.version;
+        if (!this.board) {
+          this.ideas = [];
+          this.known.clear();
+          for (const idea of msg.data.ideas) this.learn(idea);
+        } else {
+          boardSeen.push([msg.data.version, t]);
+        }
+        if (!this.everReady) {
+          this.everReady = true;
+          if (!this.board) {
+            stats.connected += 1;
+            stats.connect_ms.push(t - t0);
+          }
+          onConnected();
+        }
+        this.ready = true;
+        this.backoff = 1000;
+        for (const [, p] of this.pending) {
+          stats.resent += 1;
+          this.ws.send(p.frame);
+        }
+        break;
+      }
+      case "delta": {
+        if (this.board) stats.board_frames += 1;
+        if (msg.from > this.version) {
+          if (this.board) stats.board_chain_breaks += 1;
+          else stats.chain_breaks += 1;
+          this.resync();
+        } else if (msg.from < this.version) {
+          stats.overlaps += 1;
+        }
+        if (!this.board) {
+          for (const ev of msg.events) {
+            if (ev.seq > this.version && ev.type === "idea.changed") this.learn(ev.data);
+          }
+        }
+        if (msg.upto > this.version) this.version = msg.upto;
+        if (this.board) boardSeen.push([msg.upto, t]);
+        if (msg.gap) {
+          stats.gap_frames += 1;
+          this.resync();
+        }
+        break;
+      }
+      case "ack": {
+        const p = this.pending.get(msg.id);
+        if (!p) {
+          stats.late_ack += 1;
+          break;
+        }
+        this.pending.delete(msg.id);
+        stats.acked[p.kind] += 1;
+        stats.ack_ms.push(t - p.t0);
+        acks.push([msg.seq, p.t0, t]);
+        if (p.kind === "idea.submit") this.mine.add(msg.data.idea);
+        else this.supported.add(msg.data.idea);
+        break;
+      }
+      case "error": {
+        const p = msg.id != null ? this.pending.get(msg.id) : undefined;
+        if (p) this.pending.delete(msg.id);
+        if (NORMAL_REFUSALS.has(msg.code)) countInto(stats.refusals, msg.code);
+        else countInto(stats.errors, msg.code);
+        break;
+      }
+      default:
+        break; // presence
+    }
+  }
+
+  learn(idea) {
+    if (idea.removed) return; // rare here; a stale id only earns an idea.not_found
+    if (idea.mine) this.mine.add(idea.id);
+    if (idea.supported) this.supported.add(idea.id);
+    if (idea.text === undefined || idea.state !== "visible" || this.known.has(idea.id)) return;
+    this.known.add(idea.id);
+    this.ideas.push(idea.id);
+  }
+
+  resync() {
+    stats.resyncs += 1;
+    this.ws.send(JSON.stringify({ type: "snapshot.get", id: `r${this.index}-${++this.counter}` }));
+  }
+
+  schedule(first) {
+    const delay = first ? rand() * cfg.rate * 1000 : nextDelay();
+    this.timer = setTimeout(() => {
+      if (!sendingOn) return;
+      if (this.ready) this.act();
+      this.schedule(false);
+    }, delay);
+  }
+
+  act() {
+    let kind = rand() < 0.5 ? "idea.support" : "idea.submit";
+    let target = null;
+    if (kind === "idea.support") {
+      for (let tries = 0; tries < 5 && this.ideas.length; tries += 1) {
+        const id = pick(this.ideas);
+        if (!this.mine.has(id) && !this.supported.has(id)) {
+          target = id;
+          break;
+        }
+      }
+      if (target === null) kind = "idea.submit";
+    }
+    const id = `p${this.index}-${++this.counter}`;
+    const frame = JSON.stringify(
+      kind === "idea.submit"
+        ? { type: kind, id, data: { text: ideaText() } }
+        : { type: kind, id, data: { idea: target } },
+    );
+    stats.sent[kind] += 1;
+    this.pending.set(id, { kind, t0: now(), frame });
+    this.ws.send(frame);
+  }
+
+  close() {
+    this.closedByUs = true;
+    clearTimeout(this.timer);
+    if (this.ws) this.ws.terminate();
+  }
+}
+
+// --- run ----------------------------------------------------------------------------------------------
+const phones = cfg.phones.map((cookie, i) => new Screen(i, cookie, false));
+const board = new Screen(-1, cfg.board_cookie, true);
+const everyone = [board, ...phones];
+let settled = 0;
+let allSettled;
+const settledPromise = new Promise((resolve) => { allSettled = resolve; });
+function onConnected() {
+  settled += 1;
+  if (settled >= everyone.length) allSettled();
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Event-loop lag of the client itself: if it grows, the client (not the server) is the limit.
+let lastTick = now();
+const lagTimer = setInterval(() => {
+  const t = now();
+  if (measuring) stats.loop_lag_ms.push(Math.max(0, t - lastTick - 100));
+  lastTick = t;
+}, 100);
+
+const hardStop = setTimeout(() => finish("timeout"), cfg.overall_timeout * 1000);
+
+async function main() {
+  board.open();
+  await sleep(200);
+  const perTick = Math.max(1, Math.round(cfg.ramp / 20));
+  for (let i = 0; i < phones.length; i += perTick) {
+    for (const p of phones.slice(i, i + perTick)) p.open();
+    await sleep(50);
+  }
+  // Wait for every snapshot, or the connect timeout after the last attempt.
+  await Promise.race([settledPromise, sleep(cfg.connect_timeout * 1000)]);
+  emit({ event: "connected", connected: stats.connected, attempted: stats.attempted });
+  await sleep(500);
+  measuring = true;
+  sendingOn = true;
+  measureStart = now();
+  emit({ event: "measure_start" });
+  for (const p of phones) if (p.ready) p.schedule(true);
+  await sleep(cfg.duration * 1000);
+  sendingOn = false;
+  measuring = false;
+  measureEnd = now();
+  emit({ event: "measure_end" });
+  // Grace period: answers still in flight, and the board catching up.
+  const graceEnd = now() + cfg.grace * 1000;
+  while (now() < graceEnd) {
+    if (phones.every((p) => p.pending.size === 0) && boardCaughtUp()) break;
+    await sleep(100);
+  }
+  await sleep(300);
+  finish("done");
+}
+
+function boardCaughtUp() {
+  let maxSeq = 0;
+  for (const a of acks) if (a[0] > maxSeq) maxSeq = a[0];
+  return board.version >= maxSeq;
+}
+
+function pct(values, q) {
+  if (!values.length) return null;
+  const s = Float64Array.from(values).sort();
+  return Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))] * 10) / 10;
+}
+const summary = (v) => ({
+  n: v.length, p50: pct(v, 0.5), p95: pct(v, 0.95), p99: pct(v, 0.99), max: pct(v, 1),
+});
+
+let finished = false;
+function finish(reason) {
+  if (finished) return;
+  finished = true;
+  clearTimeout(hardStop);
+  clearInterval(lagTimer);
+  // Board latency: send time -> first board frame whose upto covers the ack's seq.
+  const board_ms = [];
+  let boardMissing = 0;
+  for (const [seq, t0] of acks) {
+    let lo = 0;
+    let hi = boardSeen.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (boardSeen[mid][0] >= seq) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo < boardSeen.length) board_ms.push(boardSeen[lo][1] - t0);
+    else boardMissing += 1;
+  }
+  let lost = 0;
+  const lostKinds = {};
+  for (const p of phones) {
+    for (const [, m] of p.pending) {
+      lost += 1;
+      countInto(lostKinds, m.kind);
+    }
+  }
+  const windowS = Math.max(0.001, ((measureEnd || now()) - measureStart) / 1000);
+  emit({
+    event: "result",
+    reason,
+    phones: phones.length,
+    attempted: stats.attempted,
+    connected: stats.connected,
+    connect_failed: stats.connect_failed,
+    connect_ms: summary(stats.connect_ms),
+    unexpected_close: stats.unexpected_close,
+    reconnects: stats.reconnects,
+    resent: stats.resent,
+    sent: stats.sent,
+    acked: stats.acked,
+    ack_ms: summary(stats.ack_ms),
+    board_ms: summary(board_ms),
+    board_missing: boardMissing,
+    errors: stats.errors,
+    refusals: stats.refusals,
+    lost,
+    lost_kinds: lostKinds,
+    late_ack: stats.late_ack,
+    chain_breaks: stats.chain_breaks,
+    board_chain_breaks: stats.board_chain_breaks,
+    overlaps: stats.overlaps,
+    gap_frames: stats.gap_frames,
+    resyncs: stats.resyncs,
+    window_s: Math.round(windowS * 100) / 100,
+    frames_per_s: Math.round(stats.frames_window / windowS),
+    bytes_per_s: Math.round(stats.bytes_window / windowS),
+    frames_total: stats.frames_total,
+    bytes_total: stats.bytes_total,
+    board_frames: stats.board_frames,
+    board_connected: board.everReady,
+    board_version: board.version,
+    client_loop_lag_ms: summary(stats.loop_lag_ms),
+  });
+  for (const s of everyone) s.close();
+  setTimeout(() => process.exit(0), 200);
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err.stack}\n`);
+  finish("crash");
+});

@@ -1,0 +1,31 @@
+"""manage.py export_minutes <meeting_id> --format pdf --output compte-rendu.pdf"""
+
+from __future__ import annotations
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from deliberation import exporters, minutes, selectors
+from deliberation.models import Meeting
+
+
+class Command(BaseCommand):
+    help = "Export the minutes (compte-rendu) of a meeting: pdf, odt, docx, html, md, csv, json."
+
+    def add_arguments(self, parser):
+        parser.add_argument("meeting_id", type=int)
+        parser.add_argument("--format", default="pdf", choices=sorted(exporters.FORMATS))
+        parser.add_argument("--output", "-o", default="-", help="a file path, or - for stdout")
+
+    def handle(self, *args, meeting_id: int, format: str, output: str, **options):  # noqa: A002
+        if not Meeting.objects.filter(pk=meeting_id).exists():
+            raise CommandError(f"no meeting {meeting_id}")
+        doc = minutes.compile_minutes(selectors.minutes_source(meeting_id))
+        data = exporters.export(doc, format)
+        if output == "-":
+            sys.stdout.buffer.write(data)
+        else:
+            with open(output, "wb") as handle:
+                handle.write(data)
+            self.stderr.write(f"{output}: {len(data)} bytes")

@@ -1,0 +1,248 @@
+// Debrief columns, group proposals, questions and the timeline on the facilitator's board.
+//
+// - Phase "debrief": the projected area shows three live columns (atouts, critiques, pistes
+//   d'amélioration) instead of the idea wall; supports and moderation work as for ideas.
+// - Proposals brought back from breakout groups show in one lane per group (their colour).
+// - Questions (kind "question") get a "Répondue" switch in the moderation panel.
+// - Timeline panel: "Démarrer le chrono" and one-click marks (agenda item, speaker, video,
+//   questions, note) with their time code; marks can be corrected or deleted.
+// Nothing is optimistic: every change is a command and the screen follows the room state.
+// User text only ever goes through textContent.
+import { el, plural, readJson, sortIdeas } from "./live.js";
+
+const S = readJson("debrief-strings", {});
+const COLUMNS = ["strength", "critique", "improvement"];
+const $ = (id) => document.getElementById(id);
+
+export function timecode(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const r = String(s % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${r}` : `${m}:${r}`;
+}
+
+function parseTimecode(text) {
+  const parts = String(text).trim().split(":").map((p) => Number(p));
+  if (!parts.length || parts.some((n) => !Number.isInteger(n) || n < 0)) return null;
+  return parts.reduce((total, n) => total * 60 + n, 0);
+}
+
+function colorClass(color) {
+  return typeof color === "string" && /^[a-z]+$/.test(color) ? `tc-${color}` : "tc-none";
+}
+
+export function mountBoardDebrief(room) {
+  const ui = {
+    layout: $("board-layout"),
+    columns: $("debrief-columns"),
+    groups: $("group-lanes"),
+    timeline: $("timeline-list"),
+    timelineEmpty: $("timeline-empty"),
+    chrono: $("timeline-chrono"),
+    start: $("timeline-start"),
+    speaker: $("timeline-speaker"),
+    label: $("timeline-label"),
+    error: $("timeline-error"),
+    buttons: document.querySelectorAll("[data-mark]"),
+  };
+  if (!ui.columns) return;
+  const marks = new Map();
+  const columnNodes = new Map();
+  let startedAt = null;
+
+  function card(idea) {
+    const supports = idea.supports ?? 0;
+    return el(
+      "li",
+      { cls: "dcard", attrs: { id: `debrief-idea-${idea.id}`, "data-kind": idea.kind } },
+      idea.title ? el("h3", { cls: "dcard-title", text: idea.title }) : null,
+      el("p", { cls: "dcard-text", text: idea.text ?? "" }),
+      el("p", { cls: "dcard-foot", text: plural(S, "supports", supports) }),
+    );
+  }
+
+  function renderColumns(state, on) {
+    ui.layout.classList.toggle("is-debrief", on);
+    ui.columns.hidden = !on;
+    if (!on) return;
+    const visible = sortIdeas(state.ideas.values()).filter((i) => i.state === "visible");
+    for (const kind of COLUMNS) {
+      let column = columnNodes.get(kind);
+      if (!column) {
+        const list = el("ol", { cls: "debrief-list" });
+        const count = el("span", { cls: "count-badge" });
+        const section = el(
+          "section",
+          { cls: `debrief-column debrief-${kind}`, attrs: { "aria-label": S[kind] } },
+          el("h2", { cls: "debrief-heading" }, el("span", { text: S[kind] }), " ", count),
+          list,
+        );
+        column = { section, list, count };
+        columnNodes.set(kind, column);
+        ui.columns.append(section);
+      }
+      const ideas = visible.filter((i) => i.kind === kind);
+      column.count.textContent = `(${ideas.length})`;
+      column.list.replaceChildren(...ideas.map(card));
+    }
+  }
+
+  function renderGroups(state, on) {
+    const proposals = sortIdeas(state.ideas.values()).filter(
+      (i) => i.state === "visible" && i.group,
+    );
+    const show = on && proposals.length > 0;
+    ui.layout.classList.toggle("has-group-lanes", show);
+    ui.groups.hidden = !show;
+    if (!show) return;
+    const byGroup = new Map();
+    for (const idea of proposals) {
+      const key = idea.group.id;
+      if (!byGroup.has(key)) byGroup.set(key, { group: idea.group, ideas: [] });
+      byGroup.get(key).ideas.push(idea);
+    }
+    const lanes = [...byGroup.values()].map(({ group, ideas }) =>
+      el(
+        "section",
+        { cls: `group-lane ${colorClass(group.color)}`, attrs: { "aria-label": group.title } },
+        el("h2", { cls: "group-lane-title", text: group.title }),
+        el(
+          "ol",
+          { cls: "debrief-list" },
+          ...ideas.map((idea) => {
+            const [first, ...rest] = String(idea.text ?? "").split("\n").filter((l) => l.trim());
+            return el(
+              "li",
+              { cls: "dcard" },
+              idea.title ? el("h3", { cls: "dcard-title", text: idea.title }) : null,
+              el("p", { cls: "dcard-text", text: first ?? "" }),
+              rest.length
+                ? el("ul", {}, ...rest.map((l) => el("li", { text: l.replace(/^[-•*·]\s*/, "") })))
+                : null,
+            );
+          }),
+        ),
+      ),
+    );
+    ui.groups.replaceChildren(...lanes);
+    // the plain wall keeps the other ideas only
+    for (const idea of proposals) $(`board-idea-${idea.id}`)?.setAttribute("data-group", "1");
+  }
+
+  function renderQuestions(state) {
+    for (const idea of state.ideas.values()) {
+      if (idea.kind !== "question") continue;
+      const item = $(`mod-idea-${idea.id}`);
+      if (!item) continue;
+      let button = item.querySelector(".answer-toggle");
+      if (!button) {
+        button = el("button", {
+          cls: "btn btn-small answer-toggle",
+          attrs: { type: "button", "aria-pressed": "false" },
+        });
+        button.addEventListener("click", async () => {
+          const current = room.state.ideas.get(idea.id);
+          try {
+            await room.send("idea.answer", { idea: idea.id, answered: !current?.answered });
+          } catch (error) {
+            ui.error.textContent = error.message ?? String(error);
+          }
+        });
+        item.querySelector(".mitem-actions")?.append(button);
+      }
+      button.textContent = idea.answered ? S.answered : S.mark_answered;
+      button.setAttribute("aria-pressed", idea.answered ? "true" : "false");
+      $(`board-idea-${idea.id}`)?.classList.toggle("is-answered", Boolean(idea.answered));
+    }
+  }
+
+  function markItem(mark) {
+    const words = [mark.kind_label, mark.speaker, mark.label].filter(Boolean).join(" — ");
+    const time = el("input", {
+      cls: "timeline-time",
+      attrs: { type: "text", value: timecode(mark.offset), "aria-label": S.edit_time, size: 7 },
+    });
+    time.addEventListener("change", async () => {
+      const offset = parseTimecode(time.value);
+      if (offset === null) {
+        time.value = timecode(mark.offset);
+        return;
+      }
+      try {
+        await room.send("timeline.edit", { mark: mark.id, offset });
+      } catch (error) {
+        ui.error.textContent = error.message ?? String(error);
+      }
+    });
+    const remove = el("button", {
+      cls: "btn btn-small btn-quiet",
+      text: S.delete,
+      attrs: { type: "button", "aria-label": `${S.delete} ${timecode(mark.offset)}` },
+    });
+    remove.addEventListener("click", () =>
+      room.send("timeline.delete", { mark: mark.id }).catch((error) => {
+        ui.error.textContent = error.message ?? String(error);
+      }),
+    );
+    return el("li", { cls: "timeline-item" }, time, el("span", { text: ` ${words} ` }), remove);
+  }
+
+  function renderTimeline() {
+    const sorted = [...marks.values()].sort((a, b) => a.offset - b.offset || a.id - b.id);
+    ui.timeline.replaceChildren(...sorted.map(markItem));
+    ui.timelineEmpty.hidden = sorted.length > 0;
+  }
+
+  function tick() {
+    if (!ui.chrono) return;
+    ui.chrono.textContent = startedAt
+      ? timecode((Date.now() - startedAt) / 1000)
+      : S.not_started;
+    ui.start.hidden = Boolean(startedAt);
+  }
+
+  function render(state, reason) {
+    if (reason?.type === "snapshot") {
+      marks.clear();
+      for (const mark of reason.data?.timeline ?? []) marks.set(mark.id, mark);
+      renderTimeline();
+    } else if (reason?.type === "delta") {
+      let touched = false;
+      for (const event of reason.events) {
+        if (event.type !== "timeline.changed") continue;
+        touched = true;
+        if (event.data.removed) marks.delete(event.data.id);
+        else marks.set(event.data.id, event.data);
+      }
+      if (touched) renderTimeline();
+    }
+    const meeting = state.meeting ?? {};
+    startedAt = meeting.started_at ? Date.parse(meeting.started_at) : null;
+    tick();
+    const waiting = Boolean(meeting.hidden_until_reveal && !meeting.revealed);
+    const debrief = meeting.phase === "debrief" && !waiting;
+    renderColumns(state, debrief);
+    renderGroups(state, !debrief && meeting.phase !== "cluster" && !waiting);
+    renderQuestions(state);
+  }
+
+  ui.start?.addEventListener("click", () =>
+    room.send("timeline.start").catch((error) => (ui.error.textContent = error.message)),
+  );
+  for (const button of ui.buttons) {
+    button.addEventListener("click", async () => {
+      ui.error.textContent = "";
+      const data = { kind: button.dataset.mark, label: ui.label.value.trim() };
+      if (button.dataset.mark === "speaker") data.speaker = ui.speaker.value.trim();
+      try {
+        await room.send("timeline.mark", data);
+        ui.label.value = "";
+      } catch (error) {
+        ui.error.textContent = error.message ?? String(error);
+      }
+    });
+  }
+  window.setInterval(tick, 1000);
+  room.subscribe(render);
+}

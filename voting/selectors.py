@@ -1,0 +1,180 @@
+"""Reads: vote payloads for each audience, turnout, results and the anonymised ballot export."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from deliberation.errors import DomainError
+from deliberation.models import Participant
+from deliberation.permissions import Actor
+
+from . import counting
+from .enums import BallotState
+from .errors import vote_not_found
+from .models import Ballot, PaperCount, Vote, VoteOption, VoterRegistration
+from .payloads import TurnoutPayload, VotePayload, option_payload, paper_entry_payload, vote_payload
+
+EXPORT_FORMAT = "informaction.ballots/1"
+
+
+def live_results_max_ballots() -> int:
+    """Above this many ballots, events on each ballot carry the turnout only (docs/voting.md)."""
+    return getattr(django_settings, "VOTE_LIVE_RESULTS_MAX_BALLOTS", 300)
+
+
+def is_registered(participant: Participant | None) -> bool:
+    if participant is None:
+        return False
+    return VoterRegistration.objects.filter(participant=participant).exists()
+
+
+def eligible_count(vote: Vote) -> int:
+    people = Participant.objects.filter(meeting_id=vote.meeting_id)
+    if vote.registered_only:
+        people = people.filter(voter_registration__isnull=False)
+    return people.count()
+
+
+def turnout(vote: Vote, *, ballots: int | None = None, paper: int | None = None) -> TurnoutPayload:
+    return {
+        "ballots": Ballot.objects.filter(vote=vote).count() if ballots is None else ballots,
+        "eligible": eligible_count(vote),
+        "paper": PaperCount.objects.filter(vote=vote).count() if paper is None else paper,
+    }
+
+
+def _definition(vote: Vote, options: list[VoteOption]) -> dict[str, Any]:
+    return {
+        "id": vote.pk,
+        "title": vote.title,
+        "method": vote.method,
+        "settings": vote.settings,
+        "options": [{"id": o.pk, "label": o.label} for o in options],
+    }
+
+
+def _paper_entries(vote: Vote) -> list[dict[str, Any]]:
+    return [
+        {"source": p.source, "note": p.note, **p.content}
+        for p in PaperCount.objects.filter(vote=vote).order_by("created_at", "pk")
+    ]
+
+
+def compute_results(vote: Vote, options: list[VoteOption] | None = None) -> dict[str, Any]:
+    """Count the vote now from the database (phones + paper). Cost: one pass over the ballots."""
+    options = list(vote.options.all()) if options is None else options
+    contents = list(Ballot.objects.filter(vote=vote).values_list("content", flat=True))
+    definition = _definition(vote, options)
+    return counting.count(
+        method=vote.method,
+        settings=vote.settings,
+        options=definition["options"],
+        ballots=contents,
+        paper=_paper_entries(vote),
+    )
+
+
+def results(vote: Vote, options: list[VoteOption] | None = None) -> dict[str, Any] | None:
+    """The frozen result once closed, else a live count; None for a draft."""
+    if vote.state in (BallotState.CLOSED, BallotState.PUBLISHED):
+        return vote.cached_results
+    if vote.state == BallotState.DRAFT:
+        return None
+    return compute_results(vote, options)
+
+
+def vote_view(
+    vote: Vote,
+    *,
+    facilitator: bool,
+    options: list[VoteOption] | None = None,
+    turnout_now: TurnoutPayload | None = None,
+    with_results: bool = True,
+) -> VotePayload:
+    """A vote as facilitators (live results, paper entries) or participants (results only when
+    revealed) see it. Never carries anybody's ballot."""
+    options = list(vote.options.all()) if options is None else options
+    shown = None
+    if with_results and (facilitator or vote.revealed):
+        shown = results(vote, options)
+    payload = vote_payload(vote, options, turnout_now or turnout(vote), shown)
+    if facilitator:
+        payload["paper"] = [paper_entry_payload(p) for p in PaperCount.objects.filter(vote=vote)]
+    return payload
+
+
+def votes_for_snapshot(meeting_id: int, actor: Actor) -> list[dict[str, Any]]:
+    """Every vote `actor` may see (drafts only for facilitators); a participant's view carries
+    their own ballot (`my_ballot`) and whether they may vote."""
+    votes = Vote.objects.filter(meeting_id=meeting_id).prefetch_related("options")
+    if not actor.facilitator:
+        votes = votes.exclude(state=BallotState.DRAFT)
+    votes = list(votes.annotate(ballot_count=Count("ballots", distinct=True)))
+    mine: dict[int, Any] = {}
+    registered = False
+    if actor.participant_id is not None:
+        mine = dict(
+            Ballot.objects.filter(
+                participant_id=actor.participant_id, vote__meeting_id=meeting_id
+            ).values_list("vote_id", "content")
+        )
+        registered = is_registered(actor.participant)
+    listed: list[dict[str, Any]] = []
+    for vote in votes:
+        payload: dict[str, Any] = dict(
+            vote_view(
+                vote,
+                facilitator=actor.facilitator,
+                options=list(vote.options.all()),
+                turnout_now=turnout(vote, ballots=vote.ballot_count),
+            )
+        )
+        if not actor.facilitator:
+            payload["my_ballot"] = mine.get(vote.pk)
+            payload["may_vote"] = registered or not vote.registered_only
+        listed.append(payload)
+    return listed
+
+
+def vote_results_for(*, meeting_id: int, actor: Actor, vote_id: Any) -> dict[str, Any]:
+    """The `vote.results` read: facilitators always, participants once revealed."""
+    vote = Vote.objects.filter(meeting_id=meeting_id, pk=vote_id).first()
+    if vote is None or (not actor.facilitator and vote.state == BallotState.DRAFT):
+        raise vote_not_found()
+    if not actor.facilitator and not vote.revealed:
+        raise DomainError("vote.results_hidden", _("Les résultats ne sont pas encore affichés."))
+    return {"data": {"id": vote.pk, "results": results(vote), "turnout": turnout(vote)}}
+
+
+def anonymised_ballots(vote: Vote) -> dict[str, Any]:
+    """The public ballot export: the vote definition, every ballot content in a fresh random
+    order (no participant, no time, no id), the paper entries and the stored result.
+
+    Anyone can recompute the result from it (voting/counting.py, ``manage.py vote_recount``).
+    """
+    options = list(vote.options.all())
+    contents = list(Ballot.objects.filter(vote=vote).values_list("content", flat=True))
+    shuffler = random.SystemRandom()  # a fresh, unpredictable order on every export
+    shuffler.shuffle(contents)
+    paper = _paper_entries(vote)
+    for entry in paper:
+        if "ballots" in entry:
+            entry["ballots"] = list(entry["ballots"])
+            shuffler.shuffle(entry["ballots"])
+    definition = _definition(vote, options)
+    definition["options"] = [
+        {**o, "idea": p["idea"], "theme": p["theme"]}
+        for o, p in zip(definition["options"], (option_payload(x) for x in options), strict=True)
+    ]
+    return {
+        "format": EXPORT_FORMAT,
+        "vote": {**definition, "state": vote.state},
+        "ballots": contents,
+        "paper": paper,
+        "result": vote.cached_results,
+    }
