@@ -74,6 +74,11 @@ cmd_test() {
     say "Installing Debian's Chromium for the browser tests"
     apt_install chromium fonts-dejavu-core || loud "Chromium is not installed and could not be: browser tests will not run"
   fi
+  if ! ldconfig -p 2>/dev/null | grep -q libpangoft2; then
+    say "Installing Pango and fonts for the PDF minutes"
+    apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-symbola \
+      || loud "Pango could not be installed: the PDF minutes tests will fail"
+  fi
 
   say "Lint and checks"
   "$VENV/bin/ruff" check . || failed=1
@@ -82,14 +87,14 @@ cmd_test() {
   "$PY" locale/check_catalogs.py || failed=1
 
   say "Tests on the embedded defaults: SQLite + in-memory channel layer"
-  env -u DATABASE_URL -u REDIS_URL TEST_BACKEND=embedded run_pytest "$@" || failed=1
+  (unset DATABASE_URL REDIS_URL; run_pytest "$@") || failed=1
 
   local pg_host pg_port
   pg_host=$(PG_TEST_URL="$PG_TEST_URL" "$PY" -c "import os, urllib.parse as u; p=u.urlparse(os.environ['PG_TEST_URL']); print(p.hostname, p.port or 5432)")
   read -r pg_host pg_port <<<"$pg_host"
   if port_open "$pg_host" "$pg_port" && port_open 127.0.0.1 6379; then
     say "Tests on the real backends: PostgreSQL ($PG_TEST_URL) + Redis ($REDIS_TEST_URL)"
-    DATABASE_URL="$PG_TEST_URL" REDIS_URL="$REDIS_TEST_URL" TEST_BACKEND=real run_pytest "$@" || failed=1
+    (export DATABASE_URL="$PG_TEST_URL" REDIS_URL="$REDIS_TEST_URL"; run_pytest "$@") || failed=1
   else
     skipped_backends="PostgreSQL + Redis"
     if [ "${CI:-}" = "true" ]; then

@@ -42,17 +42,37 @@ class PublishAfterCommit:
         publish(self.meeting_id, self.event)
 
 
+class PublishManyAfterCommit:
+    """The on-commit callback of a group commit: all its events in one channel-layer message."""
+
+    def __init__(self, meeting_id: int, events: list[dict[str, Any]]) -> None:
+        self.meeting_id = meeting_id
+        self.events = events
+
+    def __call__(self) -> None:
+        publish_many(self.meeting_id, self.events)
+
+
 def broadcast_on_commit(meeting_id: int, event: dict[str, Any]) -> None:
     """Queue `event` for the room's relays once the current transaction commits."""
     transaction.on_commit(PublishAfterCommit(meeting_id, event))
 
 
+def broadcast_many_on_commit(meeting_id: int, events: list[dict[str, Any]]) -> None:
+    """Queue `events` (in sequence order) as one message once the transaction commits."""
+    transaction.on_commit(PublishManyAfterCommit(meeting_id, events))
+
+
 def publish(meeting_id: int, event: dict[str, Any]) -> None:
-    """Send one event to the room group: one channel-layer message per server process."""
+    publish_many(meeting_id, [event])
+
+
+def publish_many(meeting_id: int, events: list[dict[str, Any]]) -> None:
+    """Send events to the room group: one channel-layer message per server process."""
     layer = get_channel_layer()
     if layer is None:
         return
-    message = {"type": "room.event", "event": event}
+    message = {"type": "room.events", "events": events}
     coroutine = layer.group_send(groups.room(meeting_id), message)
     loop = _loop
     if loop is not None and loop.is_running() and not loop.is_closed():

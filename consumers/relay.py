@@ -143,8 +143,9 @@ class RoomRelay:
                 await asyncio.sleep(0.5)
                 continue
             kind = message.get("type")
-            if kind == "room.event":
-                self._on_event(message["event"])
+            if kind == "room.events":
+                for event in message["events"]:
+                    self._on_event(event)
             elif kind == "room.presence":
                 self.presence[message["process"]] = (int(message["count"]), time.monotonic())
                 self._send_presence_if_changed()

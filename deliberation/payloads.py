@@ -132,6 +132,20 @@ def _group_ref(idea: Idea) -> dict[str, Any] | None:
     return {"id": group.pk, "title": group.title, "color": group.group_color}
 
 
+_NO_DEFAULT = object()
+IDEA_DEFAULTS: dict[str, Any] = {
+    "title": "",
+    "pinned": False,
+    "paper": False,
+    "author": None,
+    "theme": None,
+    "merged": [],
+    "kind": "idea",
+    "answered": False,
+    "group": None,
+}
+
+
 def removed(idea_id: int) -> dict[str, Any]:
     return {"id": idea_id, "removed": True}
 
@@ -150,8 +164,11 @@ def idea_views(
     """
     if idea.state in (IdeaState.DELETED, IdeaState.MERGED):
         return removed(idea.pk), removed(idea.pk), removed(idea.pk)
-    # A new idea has nothing merged into it yet: no query for that.
+    # A new idea has nothing merged into it yet: no query for that. Its fields at their default
+    # value are left out (docs/protocol.md): in a busy room most of a frame is new ideas.
     full = idea_payload(idea, merged=[] if created else None)
+    if created:
+        full = {k: v for k, v in full.items() if IDEA_DEFAULTS.get(k, _NO_DEFAULT) != v}
     public: dict[str, Any] | None
     if visible_to_public(idea, meeting):
         public = dict(full)

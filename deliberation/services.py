@@ -18,11 +18,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consumers.broadcast import broadcast_on_commit
+from consumers.broadcast import broadcast_many_on_commit, broadcast_on_commit
 
 from .enums import PHASE_ORDER, IdeaState, RoomPhase
 from .errors import DomainError
@@ -172,6 +172,7 @@ class _Batch:
         self.meeting = meeting
         self.stored = stored
         self.new_commands: list[ClientCommand] = []
+        self.events: list[Event] = []
         self.changed = False
 
     def run(
@@ -203,8 +204,7 @@ class _Batch:
             self.new_commands.append(
                 ClientCommand(meeting=meeting, actor=actor.key, client_id=client_id, reply=reply)
             )
-        for offset, event in enumerate(events):
-            broadcast_on_commit(meeting.pk, {"seq": first + offset, **event})
+        self.events.extend({"seq": first + offset, **event} for offset, event in enumerate(events))
         return reply
 
 
@@ -240,6 +240,8 @@ def run_batch(
             Meeting.objects.filter(pk=meeting.pk).update(seq=meeting.seq)
         if batch.new_commands:
             ClientCommand.objects.bulk_create(batch.new_commands)
+        if batch.events:
+            broadcast_many_on_commit(meeting.pk, batch.events)
     return results
 
 
@@ -291,11 +293,14 @@ def _validated_text(text: Any, title: Any) -> tuple[str, str]:
 def _get_idea(meeting: Meeting, idea_id: Any) -> Idea:
     if not isinstance(idea_id, int) or isinstance(idea_id, bool):
         raise DomainError("idea.not_found", _("Cette idée n'existe pas."))
-    idea = (
-        Idea.objects.select_related("author")
-        .filter(meeting=meeting, pk=idea_id)
-        .exclude(state=IdeaState.DELETED)
-        .first()
+    idea = next(
+        iter(
+            Idea.objects.select_related("author")
+            .filter(meeting=meeting, pk=idea_id)
+            .exclude(state=IdeaState.DELETED)
+            .order_by()[:1]
+        ),
+        None,
     )
     if idea is None:
         raise DomainError("idea.not_found", _("Cette idée n'existe pas."))
@@ -420,8 +425,10 @@ def idea_support(
             raise DomainError("idea.not_found", _("Cette idée n'existe pas."))
         if idea.author_id == actor.participant_id:
             raise DomainError("idea.own_idea", _("Vous ne pouvez pas soutenir votre propre idée."))
-        family = [idea.pk, *idea.merged_ideas.values_list("pk", flat=True)]
-        existing = Support.objects.filter(idea_id__in=family, participant=actor.participant)
+        # The idea and those merged into it count one support per participant.
+        existing = Support.objects.filter(
+            Q(idea_id=idea.pk) | Q(idea__merged_into_id=idea.pk), participant=actor.participant
+        )
         if on:
             if existing.exists():
                 raise DomainError("idea.already_supported", _("Vous soutenez déjà cette idée."))
@@ -430,7 +437,9 @@ def idea_support(
             if not existing.exists():
                 raise DomainError("idea.not_supported", _("Vous ne soutenez pas cette idée."))
             existing.delete()
-        idea.support_count = _family_support_count(family)
+        # Every support change holds the meeting lock, so the stored count moves by exactly one
+        # (merges and unmerges recount it in full).
+        idea.support_count += 1 if on else -1
         Idea.objects.filter(pk=idea.pk).update(support_count=idea.support_count)
         counts = {"id": idea.pk, "supports": idea.support_count}
         public = counts if meeting.ideas_public else None

@@ -91,7 +91,12 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
             .exclude(pk=meeting.pk)
             .order_by("-created_at")[:30],
             "questionnaires": [
-                (q, selectors.questionnaire_results(q), _questionnaire_url(request, q))
+                (
+                    q,
+                    selectors.questionnaire_results(q),
+                    _questionnaire_url(request, q),
+                    qr_svg(_questionnaire_url(request, q), title=q.title),
+                )
                 for q in meeting.questionnaires.all()
             ],
         },

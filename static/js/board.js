@@ -3,6 +3,7 @@
 // the moderation panel only. In "hidden until reveal" mode the projected area shows a count.
 import { mountBoardDebrief } from "./board-debrief.js";
 import { mountBoardThemes } from "./board-themes.js";
+import { mountBoardVotes } from "./board-votes.js";
 import { connectRoom, el, format, plural, readJson, reorder, sortIdeas } from "./live.js";
 
 const S = readJson("board-strings", {});
@@ -378,6 +379,7 @@ room = connectRoom({
 
 mountBoardThemes(room); // themes and clustering: lanes, panel tools (static/js/board-themes.js)
 mountBoardDebrief(room); // debrief columns, group lanes, timeline (static/js/board-debrief.js)
+mountBoardVotes(room); // votes: panel tools, dialog, projected turnout and results (static/js/board-votes.js)
 
 ui.advance.addEventListener("click", () => command("meeting.advance"));
 ui.phaseForm.addEventListener("submit", (event) => {

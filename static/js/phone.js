@@ -2,6 +2,7 @@
 import { connectRoom, el, format, plural, readJson, reorder, sortIdeas } from "./live.js";
 import { mountPhoneDebrief } from "./phone-debrief.js";
 import { mountPhoneThemes } from "./phone-themes.js";
+import { mountPhoneVotes } from "./phone-votes.js";
 
 const S = readJson("phone-strings", {});
 const wsPath = readJson("ws-path");
@@ -265,6 +266,7 @@ const room = connectRoom({
 });
 themeView = mountPhoneThemes(room, { list });
 mountPhoneDebrief(room); // debrief columns (static/js/phone-debrief.js)
+mountPhoneVotes(room); // ballots and results (static/js/phone-votes.js)
 
 let feedbackTimer = null;
 function setFeedback(text, { sticky = false } = {}) {

@@ -188,7 +188,7 @@ async def test_bad_frames_get_clear_errors_and_socket_stays_usable():
             "{not json",
             "[1, 2]",
             json.dumps({"id": "x1"}),
-            json.dumps({"type": "room.event", "id": "x2", "data": {}}),
+            json.dumps({"type": "room.events", "id": "x2", "data": {}}),
             json.dumps({"type": "idea.submit", "id": "x3", "data": "texte"}),
             json.dumps({"type": "idea.submit", "id": "x4", "data": {"text": 12}}),
             json.dumps({"type": "idea.submit", "id": "x5", "data": {"text": "a" * 17000}}),

@@ -291,6 +291,7 @@ def test_minutes_page_needs_facilitator(client):
 
 def test_minutes_page_preview_summary_and_download(client):
     meeting = rich_meeting()
+    services.questionnaire_create(meeting=meeting, title="Votre avis")
     client.force_login(meeting.owner)
     url = reverse("minutes", kwargs={"pk": meeting.pk})
 
@@ -300,6 +301,7 @@ def test_minutes_page_preview_summary_and_download(client):
 
     assert page.status_code == 200
     assert "&lt;script&gt;" in page.content.decode()
+    assert page.content.decode().count("<svg") == 1  # the questionnaire's QR code
     assert saved.status_code == 302
     meeting.refresh_from_db()
     assert (meeting.minutes_summary, meeting.place) == ("Nouvelle synthèse <b>", "Crest")

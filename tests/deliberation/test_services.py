@@ -563,7 +563,7 @@ def test_run_batch_applies_each_command_once_and_refuses_only_the_bad_ones(
     assert results[5] == existing  # retried from an earlier transaction: the stored reply
     assert sorted(Idea.objects.values_list("text", flat=True)) == ["Déjà là", "Première"]
     assert Meeting.objects.get().seq == 3
-    assert [cb.event["seq"] for cb in callbacks] == [2, 3]
+    assert [[e["seq"] for e in cb.events] for cb in callbacks] == [[2, 3]]  # one message
     assert ClientCommand.objects.count() == 3
 
 
