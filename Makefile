@@ -11,6 +11,6 @@ lint:  ## ruff, migrations and Django checks
 fmt:  ## format the code
 	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
 messages:  ## refresh and compile the translation files
-	.venv/bin/python manage.py makemessages -l en -l fr --ignore '.venv/*' --ignore 'bench/*' && .venv/bin/python manage.py makemessages -d djangojs -l en -l fr --ignore '.venv/*' --ignore 'staticfiles/*' && .venv/bin/python manage.py compilemessages --ignore '.venv/*'
+	.venv/bin/python manage.py makemessages -l en -l fr --ignore '.venv/*' --ignore 'bench/*' --ignore 'tests/*' --ignore 'data/*' --ignore 'staticfiles/*' && .venv/bin/python locale/check_catalogs.py && .venv/bin/python manage.py compilemessages --ignore '.venv/*'
 docker-check:  ## validate compose, nginx and shell files without an engine (docker/check.sh)
 	docker/check.sh

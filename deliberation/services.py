@@ -1461,11 +1461,15 @@ def normalised_questions(raw: Any) -> list[dict[str, str]]:
     return questions
 
 
+# Lazy labels: normalised_questions() translates them in the language active at creation time.
 DEFAULT_QUESTIONS = [
-    {"label": "Dans l'ensemble, êtes-vous satisfait·e ?", "type": "scale"},
-    {"label": "Avez-vous pu vous exprimer ?", "type": "scale"},
-    {"label": "L'organisation (lieu, horaires, accueil) vous a-t-elle convenu ?", "type": "scale"},
-    {"label": "Un mot pour la prochaine fois ?", "type": "text"},
+    {"label": _("Dans l'ensemble, êtes-vous satisfait·e ?"), "type": "scale"},
+    {"label": _("Avez-vous pu vous exprimer ?"), "type": "scale"},
+    {
+        "label": _("L'organisation (lieu, horaires, accueil) vous a-t-elle convenu ?"),
+        "type": "scale",
+    },
+    {"label": _("Un mot pour la prochaine fois ?"), "type": "text"},
 ]
 
 

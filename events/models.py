@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .enums import ACTIVE_STATUSES, EventKind, RegistrationStatus, SessionKind
 
@@ -126,7 +127,7 @@ class Track(models.Model):
     class Meta:
         ordering = ["name", "pk"]
         verbose_name = _("parcours")
-        verbose_name_plural = _("parcours")
+        verbose_name_plural = pgettext_lazy("plural", "parcours")
         constraints = [
             models.UniqueConstraint(fields=["event", "slug"], name="track_slug_per_event")
         ]

@@ -23,6 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from deliberation.errors import DomainError
 
@@ -469,7 +470,11 @@ def session_update(*, user: User, session: Session, data: SessionFields) -> Sess
     if capacity is not None and capacity < registered:
         raise DomainError(
             "session.capacity_below_registered",
-            _("%(count)s personnes sont déjà inscrites : gardez au moins %(count)s places."),
+            ngettext_lazy(
+                "%(count)s personne est déjà inscrite : gardez au moins %(count)s place.",
+                "%(count)s personnes sont déjà inscrites : gardez au moins %(count)s places.",
+                registered,
+            ),
             count=registered,
         )
     for name, value in fields.items():

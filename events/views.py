@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from deliberation.errors import DomainError
@@ -988,7 +989,11 @@ def programme_import(request: HttpRequest, slug: str) -> HttpResponse:
             partial=form.cleaned_data["partial"],
         )
         if report.applied and not report.errors:
-            messages.success(request, _("%(n)s séances importées.") % {"n": report.created})
+            messages.success(
+                request,
+                ngettext("%(n)s séance importée.", "%(n)s séances importées.", report.created)
+                % {"n": report.created},
+            )
             return redirect("events:orga-event", slug=event.slug)
     return render(
         request,

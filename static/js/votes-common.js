@@ -230,7 +230,10 @@ function countBars(vote, results, S, unit) {
       const total = totals[r.id] ?? 0;
       const phones = tally.ballot_totals?.[r.id] ?? total;
       const extra = (Number(total) || 0) - (Number(phones) || 0);
-      const label = `${r.option.label} : ${plural(S, unit, Number(total) || 0, { n: num(total) })}`;
+      const label = format(S.label_value, {
+        label: r.option.label,
+        value: plural(S, unit, Number(total) || 0, { n: num(total) }),
+      });
       return row({
         row: r,
         S,
@@ -310,7 +313,7 @@ function scoreBars(vote, results, S) {
         row: r,
         S,
         barNode: bar([{ value: (Number(mean) || 0) - min, cls: "vr-phones" }], max - min, {
-          label: `${r.option.label} : ${S.mean_label} ${value}`,
+          label: format(S.label_value, { label: r.option.label, value: `${S.mean_label} ${value}` }),
         }),
         value,
         detail: S.mean_label,

@@ -243,7 +243,7 @@ def test_check_in_by_organizer_counts(client, organizer, event):
     registration.refresh_from_db()
     assert response.status_code == 200
     assert registration.checked_in_at is not None
-    assert "1 arrivé·es sur 1 inscrit·es" in response.content.decode()
+    assert "1 arrivé·e sur 1 inscrit·e" in response.content.decode()
 
 
 def test_check_in_by_other_user_is_forbidden(client, stranger, event):
