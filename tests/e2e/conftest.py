@@ -1,7 +1,8 @@
 """Browser end-to-end fixtures: a real Daphne server in a subprocess and Debian's Chromium.
 
 The server is another process, so these tests never use pytest-django's database fixtures. It gets
-its own DATA_DIR (SQLite file) unless DATABASE_URL is set, in which case it migrates that database.
+its own DATA_DIR (SQLite file); when DATABASE_URL is set (the PostgreSQL run), a database of its own
+on that server, dropped afterwards, and its own Redis key prefix.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -66,17 +69,42 @@ def _manage(env: dict[str, str], *args: str) -> None:
         pytest.fail(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
 
 
+@contextmanager
+def _own_database(database_url: str) -> Iterator[str]:
+    """A fresh PostgreSQL database on the server of `database_url`, dropped afterwards."""
+    import psycopg
+
+    parts = urlsplit(database_url)
+    name = f"informaction_e2e_{os.getpid()}"
+    with psycopg.connect(database_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(database_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a Daphne server running the project, with the demo meeting seeded."""
     data_dir = tmp_path_factory.mktemp("e2e-data")
-    env = {
-        **os.environ,
-        "DATA_DIR": str(data_dir),
-        "DJANGO_SETTINGS_MODULE": "informaction.settings",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "PYTHONUNBUFFERED": "1",
-    }
+    with ExitStack() as stack:
+        env = {
+            **os.environ,
+            "DATA_DIR": str(data_dir),
+            "DJANGO_SETTINGS_MODULE": "informaction.settings",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "PYTHONUNBUFFERED": "1",
+            "REDIS_PREFIX": f"informaction-e2e-{os.getpid()}",
+        }
+        if os.environ.get("DATABASE_URL"):
+            env["DATABASE_URL"] = stack.enter_context(_own_database(os.environ["DATABASE_URL"]))
+        yield from _serve(env, data_dir)
+
+
+def _serve(env: dict[str, str], data_dir: Path) -> Iterator[str]:
     _manage(env, "migrate", "--no-input", "-v", "0")
     _manage(env, "seed_demo")
     port = _free_port()
