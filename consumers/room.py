@@ -394,6 +394,7 @@ async def meeting_configure(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
         premoderation=optional(env.data, "premoderation", bool, None),
         hidden_until_reveal=optional(env.data, "hidden_until_reveal", bool, None),
         allow_theme_suggestions=optional(env.data, "allow_theme_suggestions", bool, None),
+        allow_questions=optional(env.data, "allow_questions", bool, None),
     )
 
 

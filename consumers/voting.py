@@ -99,5 +99,6 @@ async def ballot_withdraw(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
         services.ballot_withdraw, client_id=env.id, vote_id=require(env.data, "vote", int)
     )
 
+
 # A room votes at once: ballots join the room's group commit.
 BATCHED.add(services.ballot_cast)

@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import Idea, Meeting, Participant
+from .models import (
+    Idea,
+    Meeting,
+    Participant,
+    Questionnaire,
+    QuestionnaireResponse,
+    SessionOrigin,
+    Theme,
+    ThemeSuggestion,
+    TimelineMark,
+)
 
 
 @admin.register(Meeting)
@@ -16,3 +26,56 @@ class IdeaAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Participant)
+
+
+# Issue 6 models: a meeting can hold hundreds of ideas and participants, hence raw id fields
+# (a select of every row would be slow and useless).
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "meeting", "color", "position", "created_at"]
+    search_fields = ["name", "meeting__title", "meeting__join_code"]
+    raw_id_fields = ["meeting"]
+
+
+@admin.register(ThemeSuggestion)
+class ThemeSuggestionAdmin(admin.ModelAdmin):
+    list_display = ["idea", "theme", "participant", "created_at"]
+    raw_id_fields = ["idea", "theme", "participant"]
+
+
+@admin.register(TimelineMark)
+class TimelineMarkAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "offset_seconds", "kind", "speaker", "label"]
+    list_filter = ["kind"]
+    search_fields = ["label", "speaker", "meeting__title", "meeting__join_code"]
+    raw_id_fields = ["meeting", "created_by"]
+
+
+class QuestionnaireResponseInline(admin.TabularInline):
+    model = QuestionnaireResponse
+    extra = 0
+    fields = ["respondent", "answers", "updated_at"]
+    readonly_fields = ["updated_at"]
+
+
+@admin.register(Questionnaire)
+class QuestionnaireAdmin(admin.ModelAdmin):
+    list_display = ["title", "meeting", "event", "is_open", "created_at"]
+    list_filter = ["is_open"]
+    search_fields = ["title"]
+    raw_id_fields = ["meeting", "event"]
+    inlines = [QuestionnaireResponseInline]
+
+
+@admin.register(QuestionnaireResponse)
+class QuestionnaireResponseAdmin(admin.ModelAdmin):
+    list_display = ["questionnaire", "respondent", "created_at", "updated_at"]
+    raw_id_fields = ["questionnaire"]
+
+
+@admin.register(SessionOrigin)
+class SessionOriginAdmin(admin.ModelAdmin):
+    list_display = ["session", "meeting", "idea", "theme", "created_at"]
+    raw_id_fields = ["session", "meeting", "idea", "theme"]

@@ -4,6 +4,8 @@ Every format escapes user text its own way: Markdown specials are backslash-esca
 tags with them), HTML goes through Django's autoescaping, DOCX and ODT take text runs (never
 markup), CSV cells that a spreadsheet would read as a formula are prefixed with an apostrophe.
 Heavy libraries (WeasyPrint, python-docx, odfdo) are imported inside their function.
+The few words added here (the label separator, table names) follow the active language, like the
+document itself.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import pgettext
 
-from .minutes import BulletList, Heading, MinutesDocument, Paragraph, Table
+from .minutes import BulletList, Heading, MinutesDocument, Paragraph, Table, separator
 
 # Characters with a meaning anywhere in a Markdown (CommonMark) line, or in inline HTML.
 _MD_INLINE = re.compile(r"([\\`*_{}\[\]<>&|~#])")
@@ -56,7 +59,7 @@ def csv_safe(value: Any) -> Any:
 def to_markdown(doc: MinutesDocument) -> bytes:
     out = [f"# {md_escape(doc.title)}", ""]
     for label, value in doc.meta:
-        out.append(f"- **{md_escape(label)}** : {md_escape(value)}")
+        out.append(f"- **{md_escape(label)}**{separator()}{md_escape(value)}")
     out.append("")
     for block in doc.blocks:
         if isinstance(block, Heading):
@@ -145,7 +148,7 @@ def to_docx(doc: MinutesDocument) -> bytes:
     paragraph("Title", doc.title)
     for label, value in doc.meta:
         para = paragraph()
-        para.add_run(_xml_safe(f"{label} : ")).bold = True
+        para.add_run(_xml_safe(f"{label}{separator()}")).bold = True
         para.add_run(_xml_safe(value))
     for block in doc.blocks:
         if isinstance(block, Heading):
@@ -204,7 +207,7 @@ def to_odt(doc: MinutesDocument) -> bytes:
     body.clear()
     body.append(Header(1, _xml_safe(doc.title)))
     for label, value in doc.meta:
-        body.append(OdfParagraph(_xml_safe(f"{label} : {value}")))
+        body.append(OdfParagraph(_xml_safe(f"{label}{separator()}{value}")))
     table_count = 0
     for block in doc.blocks:
         if isinstance(block, Heading):
@@ -229,7 +232,7 @@ def to_odt(doc: MinutesDocument) -> bytes:
             body.append(odf_list)
         elif isinstance(block, Table):
             table_count += 1
-            table = OdfTable(f"Tableau{table_count}")
+            table = OdfTable(pgettext("ODT table name", "Tableau%(n)s") % {"n": table_count})
             for values in [block.headers, *block.rows]:
                 row = Row()
                 row.set_values([_xml_safe(v) for v in values])

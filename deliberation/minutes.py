@@ -5,6 +5,10 @@
 paragraphs, bullet lists, tables) that every exporter (deliberation/exporters.py) renders the same
 way, plus the raw data for the JSON and CSV exports. `compile_event_report()` does the same for a
 whole event (all its sessions with attendance and debrief results).
+
+The document is written in the active language (French source strings, English catalog): the
+minutes page uses the request's language, `manage.py export_minutes --lang`. The CSV column names
+stay fixed (machine-readable data).
 """
 
 from __future__ import annotations
@@ -13,29 +17,51 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.utils import formats
+from django.utils.translation import (
+    get_language,
+    gettext_lazy,
+    ngettext,
+    pgettext,
+    pgettext_lazy,
+)
 from django.utils.translation import gettext as _
 
 DEBRIEF_COLUMNS = (
-    ("strength", "Atouts"),
-    ("critique", "Critiques"),
-    ("improvement", "Pistes d'amélioration"),
+    ("strength", pgettext_lazy("debrief column", "Atouts")),
+    ("critique", pgettext_lazy("debrief column", "Critiques")),
+    ("improvement", pgettext_lazy("debrief column", "Pistes d'amélioration")),
 )
 # One sentence per method, for readers who were not in the room.
 METHOD_SENTENCES = {
-    "dots": "Chaque participant·e a réparti un nombre limité de gommettes entre les propositions ; "
-    "les propositions sont classées par nombre total de gommettes.",
-    "approval": "Chaque participant·e a approuvé autant de propositions qu'il ou elle le "
-    "souhaitait ; la proposition la plus approuvée l'emporte.",
-    "majority_judgment": "Chaque participant·e a attribué une mention à chaque proposition ; "
-    "les propositions sont classées par leur mention majoritaire (la médiane).",
-    "borda": "Chaque participant·e a classé les propositions ; chaque rang rapporte des points "
-    "(plus pour les premiers) et les points sont additionnés.",
-    "schulze": "Chaque participant·e a classé les propositions ; la gagnante est celle qui bat "
-    "chacune des autres en duel, par la méthode de Condorcet–Schulze.",
-    "score": "Chaque participant·e a noté chaque proposition ; les propositions sont classées "
-    "par la somme des notes.",
-    "yes_no": "Chaque participant·e a répondu oui, non ou abstention ; la proposition est "
-    "adoptée si les oui l'emportent sur les non.",
+    "dots": gettext_lazy(
+        "Chaque participant·e a réparti un nombre limité de gommettes entre les propositions ; "
+        "les propositions sont classées par nombre total de gommettes."
+    ),
+    "approval": gettext_lazy(
+        "Chaque participant·e a approuvé autant de propositions qu'il ou elle le "
+        "souhaitait ; la proposition la plus approuvée l'emporte."
+    ),
+    "majority_judgment": gettext_lazy(
+        "Chaque participant·e a attribué une mention à chaque proposition ; "
+        "les propositions sont classées par leur mention majoritaire (la médiane)."
+    ),
+    "borda": gettext_lazy(
+        "Chaque participant·e a classé les propositions ; chaque rang rapporte des points "
+        "(plus pour les premiers) et les points sont additionnés."
+    ),
+    "schulze": gettext_lazy(
+        "Chaque participant·e a classé les propositions ; la gagnante est celle qui bat "
+        "chacune des autres en duel, par la méthode de Condorcet–Schulze."
+    ),
+    "score": gettext_lazy(
+        "Chaque participant·e a noté chaque proposition ; les propositions sont classées "
+        "par la somme des notes."
+    ),
+    "yes_no": gettext_lazy(
+        "Chaque participant·e a répondu oui, non ou abstention ; la proposition est "
+        "adoptée si les oui l'emportent sur les non."
+    ),
 }
 IDEA_CSV_HEADERS = [
     "id",
@@ -110,33 +136,26 @@ def timecode(seconds: int) -> str:
 
 
 def _date_label(iso: str) -> str:
+    """5 mars 2026 / 5 March 2026: day, month name and year in the active language."""
     try:
         value = datetime.fromisoformat(iso)
     except (TypeError, ValueError):
         return ""
-    months = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ]
-    return f"{value.day} {months[value.month - 1]} {value.year}"
+    return formats.date_format(value, "j F Y")
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n in (0, 1) else many}"
+def separator() -> str:
+    """Between a label and its value: " : " in French typography, ": " in English."""
+    return pgettext("between a label and its value", " : ")
+
+
+def decimal(value: float) -> str:
+    """One decimal, with the active language's decimal separator (3,5 / 3.5)."""
+    return formats.number_format(value, 1)
 
 
 def _supports(n: int) -> str:
-    return _plural(n, "soutien", "soutiens")
+    return ngettext("%(n)s soutien", "%(n)s soutiens", n) % {"n": n}
 
 
 def _lines(text: str) -> tuple[str, list[str]]:
@@ -160,19 +179,21 @@ def _idea_bullet(idea: dict[str, Any], *, with_supports: bool = True) -> Bullet:
 
 def _vote_blocks(vote: dict[str, Any]) -> list[Block]:
     blocks: list[Block] = [Heading(vote.get("title") or vote.get("method_label", ""), 3)]
-    sentence = METHOD_SENTENCES.get(vote.get("method", ""), "")
+    sentence = str(METHOD_SENTENCES.get(vote.get("method", ""), ""))
     blocks.append(Paragraph(f"{vote.get('method_label', '')} — {sentence}".strip(" —")))
     results = vote.get("results") or {}
     tally = results.get("tally") or {}
     labels = vote.get("options") or {}
     if vote.get("method") == "yes_no":
         counts = tally.get("counts") or {}
-        outcome = {"adopted": "adoptée", "rejected": "rejetée", "tie": "égalité"}.get(
-            tally.get("outcome", ""), ""
-        )
+        outcome = {
+            "adopted": pgettext("vote outcome", "adoptée"),
+            "rejected": pgettext("vote outcome", "rejetée"),
+            "tie": pgettext("vote outcome", "égalité"),
+        }.get(tally.get("outcome", ""), "")
         blocks.append(
             Table(
-                ["Oui", "Non", "Abstention", "Résultat"],
+                [_("Oui"), _("Non"), _("Abstention"), _("Résultat")],
                 [
                     [
                         str(counts.get("yes", 0)),
@@ -185,7 +206,9 @@ def _vote_blocks(vote: dict[str, Any]) -> list[Block]:
         )
         return blocks
     rows = []
-    grades = ((tally.get("scale") or {}).get("labels_fr")) or []
+    scale = tally.get("scale") or {}
+    english = (get_language() or "").startswith("en")
+    grades = (english and scale.get("labels_en")) or scale.get("labels_fr") or []
     for place in tally.get("ranking") or []:
         for option in place.get("options", []):
             key = str(option)
@@ -196,28 +219,34 @@ def _vote_blocks(vote: dict[str, Any]) -> list[Block]:
                 value = (tally.get("totals") or {}).get(key, "—")
             rows.append([str(place.get("rank", "")), labels.get(key, key), str(value)])
     if rows:
-        column = "Mention majoritaire" if vote.get("method") == "majority_judgment" else "Total"
-        blocks.append(Table(["Rang", "Proposition", column], rows))
+        column = (
+            _("Mention majoritaire") if vote.get("method") == "majority_judgment" else _("Total")
+        )
+        blocks.append(Table([_("Rang"), _("Proposition"), column], rows))
     ballots = tally.get("ballot_count")
     if ballots is not None:
-        blocks.append(Paragraph(_plural(int(ballots), "bulletin", "bulletins") + "."))
+        n = int(ballots)
+        blocks.append(Paragraph(ngettext("%(n)s bulletin.", "%(n)s bulletins.", n) % {"n": n}))
     return blocks
 
 
 def _questionnaire_blocks(result: dict[str, Any]) -> list[Block]:
     blocks: list[Block] = [
         Heading(result["title"], 3),
-        Paragraph(_plural(result["responses"], "réponse", "réponses") + "."),
+        Paragraph(
+            ngettext("%(n)s réponse.", "%(n)s réponses.", result["responses"])
+            % {"n": result["responses"]}
+        ),
     ]
     scales = [q for q in result["questions"] if q["type"] == "scale"]
     if scales:
         blocks.append(
             Table(
-                ["Question", "Moyenne (sur 5)", "Réponses", "1", "2", "3", "4", "5"],
+                [_("Question"), _("Moyenne (sur 5)"), _("Réponses"), "1", "2", "3", "4", "5"],
                 [
                     [
                         q["label"],
-                        "—" if q["mean"] is None else f"{q['mean']:.1f}".replace(".", ","),
+                        "—" if q["mean"] is None else decimal(q["mean"]),
                         str(q["count"]),
                         *[str(q["distribution"].get(str(n), 0)) for n in range(1, 6)],
                     ]
@@ -238,45 +267,52 @@ def compile_minutes(source: dict[str, Any]) -> MinutesDocument:
     attendance = source["attendance"]
     ideas = source["ideas"]
     meta = [
-        ("Date", _date_label(meeting["date"])),
-        ("Lieu", meeting["place"] or "—"),
-        ("Animation", ", ".join(source["facilitators"]) or "—"),
+        (_("Date"), _date_label(meeting["date"])),
+        (_("Lieu"), meeting["place"] or "—"),
+        (pgettext("minutes", "Animation"), ", ".join(source["facilitators"]) or "—"),
     ]
     if meeting.get("group_of"):
-        meta.append(("Groupe de", meeting["group_of"]))
+        meta.append((_("Groupe de"), meeting["group_of"]))
     blocks: list[Block] = []
 
     if meeting.get("summary"):
-        blocks += [Heading("Synthèse")]
+        blocks += [Heading(_("Synthèse"))]
         blocks += [Paragraph(p) for p in meeting["summary"].split("\n\n") if p.strip()]
 
-    blocks.append(Heading("Participation"))
-    counts = (
-        f"{_plural(attendance['participants'], 'participant·e', 'participant·e·s')} "
-        f"connecté·e·s, dont {attendance['contributors']} ayant proposé au moins une idée."
-    )
+    blocks.append(Heading(_("Participation")))
+    counts = ngettext(
+        "%(n)s participant·e connecté·e·s, dont %(contributors)s ayant proposé au moins une idée.",
+        "%(n)s participant·e·s connecté·e·s, dont %(contributors)s ayant proposé au moins une "
+        "idée.",
+        attendance["participants"],
+    ) % {"n": attendance["participants"], "contributors": attendance["contributors"]}
     blocks.append(Paragraph(counts))
     if attendance["listed"]:
-        blocks.append(Paragraph("Présent·e·s (ayant accepté d'être cité·e·s) :", emphasis=True))
+        blocks.append(Paragraph(_("Présent·e·s (ayant accepté d'être cité·e·s) :"), emphasis=True))
         blocks.append(Paragraph(", ".join(attendance["listed"])))
 
     if source["timeline"]:
-        blocks.append(Heading("Déroulé"))
+        blocks.append(Heading(_("Déroulé")))
         items = []
         for mark in source["timeline"]:
             words = [mark["kind_label"]]
             if mark["speaker"]:
                 words.append(mark["speaker"])
-            text = " — ".join(w for w in [" : ".join(words), mark["label"]] if w)
+            text = " — ".join(w for w in [separator().join(words), mark["label"]] if w)
             items.append(Bullet(text=text, title=timecode(mark["offset"])))
         blocks.append(BulletList(items))
 
     plain = [i for i in ideas if i["kind"] == "idea" and not i.get("group")]
-    blocks.append(Heading("Idées"))
+    blocks.append(Heading(_("Idées")))
     if not plain:
-        blocks.append(Paragraph("Aucune idée n'a été proposée."))
+        blocks.append(Paragraph(_("Aucune idée n'a été proposée.")))
     else:
-        blocks.append(Paragraph(_plural(len(plain), "idée", "idées") + ", par thème."))
+        blocks.append(
+            Paragraph(
+                ngettext("%(n)s idée, par thème.", "%(n)s idées, par thème.", len(plain))
+                % {"n": len(plain)}
+            )
+        )
         themes = {t["id"]: t for t in source["themes"]}
         by_theme: dict[Any, list[dict[str, Any]]] = {}
         for idea in plain:
@@ -286,7 +322,7 @@ def compile_minutes(source: dict[str, Any]) -> MinutesDocument:
         if None in by_theme:
             order.append(None)
         for key in order:
-            name = themes[key]["name"] if key is not None else "Non classées"
+            name = themes[key]["name"] if key is not None else pgettext("ideas", "Non classées")
             if len(order) > 1 or key is not None:
                 total = sum(i["supports"] for i in by_theme[key])
                 blocks.append(Heading(f"{name} ({_supports(total)})", 3))
@@ -294,17 +330,21 @@ def compile_minutes(source: dict[str, Any]) -> MinutesDocument:
 
     from_groups = [i for i in ideas if i.get("group")]
     if source["groups"] or from_groups:
-        blocks.append(Heading("Travaux des groupes"))
+        blocks.append(Heading(_("Travaux des groupes")))
         for group in source["groups"]:
             blocks.append(Heading(group["title"], 3))
             blocks.append(
                 Paragraph(
-                    f"{_plural(group['participants'], 'participant·e', 'participant·e·s')} — "
-                    f"animation : {', '.join(group['facilitators'])}"
+                    ngettext(
+                        "%(n)s participant·e — animation : %(names)s",
+                        "%(n)s participant·e·s — animation : %(names)s",
+                        group["participants"],
+                    )
+                    % {"n": group["participants"], "names": ", ".join(group["facilitators"])}
                 )
             )
             if not group["proposals"]:
-                blocks.append(Paragraph("Pas de proposition retenue."))
+                blocks.append(Paragraph(_("Pas de proposition retenue.")))
                 continue
             items = []
             for proposal in group["proposals"]:
@@ -322,14 +362,17 @@ def compile_minutes(source: dict[str, Any]) -> MinutesDocument:
 
     questions = [i for i in ideas if i["kind"] == "question"]
     if questions:
-        blocks.append(Heading("Questions du public"))
+        blocks.append(Heading(_("Questions du public")))
         blocks.append(
             BulletList(
                 [
                     Bullet(
                         text=q["text"],
                         note=" · ".join(
-                            [_supports(q["supports"]), "répondue" if q["answered"] else ""]
+                            [
+                                _supports(q["supports"]),
+                                pgettext("question", "répondue") if q["answered"] else "",
+                            ]
                         ).strip(" ·"),
                     )
                     for q in questions
@@ -338,16 +381,16 @@ def compile_minutes(source: dict[str, Any]) -> MinutesDocument:
         )
 
     if source["votes"]:
-        blocks.append(Heading("Votes"))
+        blocks.append(Heading(_("Votes")))
         for vote in source["votes"]:
             blocks += _vote_blocks(vote)
 
     debrief = {kind: [i for i in ideas if i["kind"] == kind] for kind, _label in DEBRIEF_COLUMNS}
     if any(debrief.values()) or source["questionnaires"]:
-        blocks.append(Heading("Débat-bilan"))
+        blocks.append(Heading(_("Débat-bilan")))
         for kind, label in DEBRIEF_COLUMNS:
             if debrief[kind]:
-                blocks.append(Heading(label, 3))
+                blocks.append(Heading(str(label), 3))
                 blocks.append(BulletList([_idea_bullet(i) for i in debrief[kind]]))
         for result in source["questionnaires"]:
             blocks += _questionnaire_blocks(result)
@@ -377,7 +420,7 @@ def compile_minutes(source: dict[str, Any]) -> MinutesDocument:
         data=source,
         csv_headers=IDEA_CSV_HEADERS,
         csv_rows=rows,
-        filename=f"compte-rendu-{meeting['code'].lower()}",
+        filename=pgettext("file name", "compte-rendu-%(code)s") % {"code": meeting["code"].lower()},
     )
 
 
@@ -395,23 +438,35 @@ def compile_event_report(source: dict[str, Any]) -> MinutesDocument:
         rows.append(
             [
                 _date_label(session["starts_at"]),
-                session["title"] + (" (annulée)" if session["cancelled"] else ""),
+                pgettext("session", "%(title)s (annulée)") % {"title": session["title"]}
+                if session["cancelled"]
+                else session["title"],
                 session["venue"],
                 str(people) if session["meetings"] else "—",
             ]
         )
-    blocks.append(Heading("Séances"))
+    blocks.append(Heading(_("Séances")))
     if rows:
-        blocks.append(Table(["Date", "Séance", "Lieu", "Participant·e·s"], rows))
-        blocks.append(Paragraph(f"Total : {_plural(total, 'participation', 'participations')}."))
+        blocks.append(Table([_("Date"), _("Séance"), _("Lieu"), _("Participant·e·s")], rows))
+        blocks.append(
+            Paragraph(
+                ngettext("Total : %(n)s participation.", "Total : %(n)s participations.", total)
+                % {"n": total}
+            )
+        )
     else:
-        blocks.append(Paragraph("Aucune séance."))
+        blocks.append(Paragraph(_("Aucune séance.")))
     for session in source["sessions"]:
         details: list[Block] = []
         if session["origin"]:
             origin = session["origin"]
             what = origin["idea"] or origin["theme"]
-            details.append(Paragraph(f"Issue de « {origin['meeting']} » : {what}"))
+            details.append(
+                Paragraph(
+                    _("Issue de « %(meeting)s » : %(what)s")
+                    % {"meeting": origin["meeting"], "what": what}
+                )
+            )
         for meeting in session["meetings"]:
             for kind, label in DEBRIEF_COLUMNS:
                 items = meeting["debrief"][kind]
@@ -433,7 +488,7 @@ def compile_event_report(source: dict[str, Any]) -> MinutesDocument:
             blocks.append(Heading(session["title"], 3))
             blocks += details
     if source["questionnaires"]:
-        blocks.append(Heading("Questionnaires de satisfaction"))
+        blocks.append(Heading(_("Questionnaires de satisfaction")))
         for result in source["questionnaires"]:
             blocks += _questionnaire_blocks(result)
     csv_rows = [
@@ -449,7 +504,7 @@ def compile_event_report(source: dict[str, Any]) -> MinutesDocument:
     ]
     return MinutesDocument(
         title=_("Bilan — %(title)s") % {"title": event["title"]},
-        meta=[("Dates", f"{_date_label(event['starts_on'])} – {_date_label(event['ends_on'])}")],
+        meta=[(_("Dates"), f"{_date_label(event['starts_on'])} – {_date_label(event['ends_on'])}")],
         blocks=blocks,
         data=source,
         csv_headers=[
@@ -463,5 +518,5 @@ def compile_event_report(source: dict[str, Any]) -> MinutesDocument:
             "pistes",
         ],
         csv_rows=csv_rows,
-        filename=f"bilan-evenement-{event['id']}",
+        filename=pgettext("file name", "bilan-evenement-%(id)s") % {"id": event["id"]},
     )

@@ -46,6 +46,9 @@ class Meeting(models.Model):
     allow_theme_suggestions = models.BooleanField(
         _("les participant·e·s peuvent proposer un thème pour une idée"), default=False
     )
+    # Phones may post questions (Idea.kind "question") while ideas are open. On by default for a
+    # meeting created for a webconference session; the facilitator switches it on or off.
+    allow_questions = models.BooleanField(_("questions du public"), default=False)
     # The room's sequence number: every accepted change takes the next one (see docs/protocol.md).
     seq = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

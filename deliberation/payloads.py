@@ -41,6 +41,7 @@ class MeetingPayload(TypedDict):
     hidden_until_reveal: bool
     revealed: bool
     allow_theme_suggestions: bool
+    allow_questions: bool
     join_path: str
     started_at: str | None
     group_color: str
@@ -68,6 +69,7 @@ def meeting_payload(meeting: Meeting) -> MeetingPayload:
         "hidden_until_reveal": meeting.hidden_until_reveal,
         "revealed": meeting.revealed,
         "allow_theme_suggestions": meeting.allow_theme_suggestions,
+        "allow_questions": meeting.allow_questions,
         "join_path": reverse("join", kwargs={"code": meeting.join_code}),
         "started_at": meeting.started_at.isoformat() if meeting.started_at else None,
         "group_color": meeting.group_color,

@@ -77,6 +77,13 @@ def meeting_create(
             break
     else:  # pragma: no cover - 887 million codes
         raise DomainError("meeting.no_code", _("Aucun code libre, réessayez."))
+    # A webconference's audience asks questions: the questions switch starts on.
+    allow_questions = False
+    if session_id is not None:
+        from events.models import Session
+
+        session = Session.objects.filter(pk=session_id).first()
+        allow_questions = bool(session and session.is_webconference)
     return Meeting.objects.create(
         owner=owner,
         title=title[:200],
@@ -85,6 +92,7 @@ def meeting_create(
         session_id=session_id,
         premoderation=premoderation,
         hidden_until_reveal=hidden_until_reveal,
+        allow_questions=allow_questions,
     )
 
 
@@ -606,8 +614,10 @@ def meeting_configure(
     premoderation: bool | None = None,
     hidden_until_reveal: bool | None = None,
     allow_theme_suggestions: bool | None = None,
+    allow_questions: bool | None = None,
 ) -> dict[str, Any]:
-    """Switch pre-moderation, "hidden until reveal" or participants' theme suggestions on or off.
+    """Switch pre-moderation, "hidden until reveal", participants' theme suggestions or questions
+    from the public on or off.
 
     Emits "meeting.changed"."""
 
@@ -620,12 +630,15 @@ def meeting_configure(
                 meeting.revealed = False
         if allow_theme_suggestions is not None:
             meeting.allow_theme_suggestions = bool(allow_theme_suggestions)
+        if allow_questions is not None:
+            meeting.allow_questions = bool(allow_questions)
         meeting.save(
             update_fields=[
                 "premoderation",
                 "hidden_until_reveal",
                 "revealed",
                 "allow_theme_suggestions",
+                "allow_questions",
             ]
         )
         return meeting_payload(meeting), _with_public_ideas(meeting)
@@ -1104,7 +1117,8 @@ def clustering_help(*, meeting_id: int, actor: Actor, command: str) -> dict[str,
 
 def _validated_kind(meeting: Meeting, kind: Any, *, any_kind: bool = False) -> str:
     """The kind of a new post. Participants: a debrief column in the debrief phase, otherwise an
-    idea or a question. Facilitators (paper post-its) may type any kind at any time."""
+    idea, or a question when the meeting takes questions (`Meeting.allow_questions`).
+    Facilitators (paper post-its) may type any kind at any time."""
     from .enums import DEBRIEF_KINDS, IdeaKind
 
     if kind in (None, ""):
@@ -1114,6 +1128,11 @@ def _validated_kind(meeting: Meeting, kind: Any, *, any_kind: bool = False) -> s
     elif meeting.phase == RoomPhase.DEBRIEF:
         allowed = DEBRIEF_KINDS
     else:
+        if kind == IdeaKind.QUESTION and not meeting.allow_questions:
+            raise DomainError(
+                "idea.questions_closed",
+                _("Les questions ne sont pas ouvertes dans cette réunion : proposez une idée."),
+            )
         allowed = (IdeaKind.IDEA, IdeaKind.QUESTION)
     if kind not in allowed:
         raise DomainError("idea.bad_kind", _("Choisissez une colonne : atout, critique ou piste."))

@@ -280,7 +280,7 @@ def _all_questionnaires(source: dict) -> list[dict]:
 
 
 def _mean(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}".replace(".", ",")
+    return "—" if value is None else minutes.decimal(value)
 
 
 @login_required

@@ -5,7 +5,8 @@
 // - Proposals brought back from breakout groups show in one lane per group (their colour).
 // - Questions (kind "question") get a "Répondue" switch in the moderation panel.
 // - Timeline panel: "Démarrer le chrono" and one-click marks (agenda item, speaker, video,
-//   questions, note) with their time code; marks can be corrected or deleted.
+//   questions, note) with their time code; a mark's time and label can be corrected (each
+//   field sends timeline.edit when it changes), or the mark deleted.
 // Nothing is optimistic: every change is a command and the screen follows the room state.
 // User text only ever goes through textContent.
 import { el, plural, readJson, sortIdeas } from "./live.js";
@@ -158,7 +159,7 @@ export function mountBoardDebrief(room) {
   }
 
   function markItem(mark) {
-    const words = [mark.kind_label, mark.speaker, mark.label].filter(Boolean).join(" — ");
+    const words = [mark.kind_label, mark.speaker].filter(Boolean).join(" — ");
     const time = el("input", {
       cls: "timeline-time",
       attrs: { type: "text", value: timecode(mark.offset), "aria-label": S.edit_time, size: 7 },
@@ -175,6 +176,25 @@ export function mountBoardDebrief(room) {
         ui.error.textContent = error.message ?? String(error);
       }
     });
+    const label = el("input", {
+      cls: "timeline-label-edit",
+      attrs: {
+        type: "text",
+        value: mark.label ?? "",
+        maxlength: 200,
+        "aria-label": `${S.edit_label} ${timecode(mark.offset)}`,
+      },
+    });
+    label.addEventListener("change", async () => {
+      const value = label.value.trim();
+      if (value === (mark.label ?? "")) return;
+      try {
+        await room.send("timeline.edit", { mark: mark.id, label: value });
+      } catch (error) {
+        label.value = mark.label ?? "";
+        ui.error.textContent = error.message ?? String(error);
+      }
+    });
     const remove = el("button", {
       cls: "btn btn-small btn-quiet",
       text: S.delete,
@@ -185,10 +205,30 @@ export function mountBoardDebrief(room) {
         ui.error.textContent = error.message ?? String(error);
       }),
     );
-    return el("li", { cls: "timeline-item" }, time, el("span", { text: ` ${words} ` }), remove);
+    return el(
+      "li",
+      { cls: "timeline-item" },
+      time,
+      el("span", { text: ` ${words} ` }),
+      label,
+      " ",
+      remove,
+    );
   }
 
+  // Someone typing in a mark's field keeps it: the list is redrawn once the focus leaves it.
+  let redrawLater = false;
+  const typing = () =>
+    document.activeElement?.tagName === "INPUT" && ui.timeline.contains(document.activeElement);
+  ui.timeline.addEventListener("focusout", () =>
+    window.setTimeout(() => {
+      if (redrawLater && !typing()) renderTimeline();
+    }),
+  );
+
   function renderTimeline() {
+    redrawLater = typing();
+    if (redrawLater) return;
     const sorted = [...marks.values()].sort((a, b) => a.offset - b.offset || a.id - b.id);
     ui.timeline.replaceChildren(...sorted.map(markItem));
     ui.timelineEmpty.hidden = sorted.length > 0;

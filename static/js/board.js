@@ -37,6 +37,7 @@ const ui = {
   panelTitle: $("mod-title"),
   optPremod: $("opt-premoderation"),
   optHidden: $("opt-hidden"),
+  optQuestions: $("opt-questions"),
   paperForm: $("paper-form"),
   paperText: $("paper-text"),
   paperTitle: $("paper-title-input"),
@@ -323,10 +324,11 @@ function renderControls(state) {
   // A switch the facilitator just flipped keeps its new state until the server answers.
   if (!configuring.has("premoderation")) ui.optPremod.checked = Boolean(meeting.premoderation);
   if (!configuring.has("hidden_until_reveal")) ui.optHidden.checked = Boolean(meeting.hidden_until_reveal);
+  if (!configuring.has("allow_questions")) ui.optQuestions.checked = Boolean(meeting.allow_questions);
   const canReveal = Boolean(meeting.hidden_until_reveal && !meeting.revealed);
   ui.reveal.hidden = !canReveal;
   ui.revealPanel.hidden = !canReveal;
-  ui.optPremod.disabled = ui.optHidden.disabled = !room.connected;
+  ui.optPremod.disabled = ui.optHidden.disabled = ui.optQuestions.disabled = !room.connected;
 }
 
 function render(state) {
@@ -402,6 +404,7 @@ async function configure(name, input) {
 }
 ui.optPremod.addEventListener("change", () => configure("premoderation", ui.optPremod));
 ui.optHidden.addEventListener("change", () => configure("hidden_until_reveal", ui.optHidden));
+ui.optQuestions.addEventListener("change", () => configure("allow_questions", ui.optQuestions));
 
 function setPanel(open) {
   ui.panel.hidden = !open;

@@ -1,6 +1,8 @@
 // The debrief (débat-bilan) on a phone: in the "debrief" phase, post to one of three columns
 // (atouts, critiques, pistes d'amélioration); every idea card shows its column. Same socket, same
-// idea.submit command with a `kind`. User text only ever goes through textContent.
+// idea.submit command with a `kind`. Questions: when the meeting takes them
+// (`meeting.allow_questions`), the idea form shows an "ask a question" switch (phone.js sends
+// `kind: "question"`). User text only ever goes through textContent.
 import { readJson } from "./live.js";
 
 const S = readJson("debrief-phone-strings", {});
@@ -14,8 +16,15 @@ export function mountPhoneDebrief(room) {
   const error = $("debrief-error");
   const feedback = $("debrief-feedback");
   const button = $("debrief-submit");
+  const questionChoice = $("question-choice");
+  const questionInput = $("idea-question");
 
   function render(state) {
+    if (questionChoice && questionInput) {
+      const questions = Boolean(state.meeting?.allow_questions);
+      questionChoice.hidden = !questions;
+      if (!questions) questionInput.checked = false;
+    }
     const on = state.meeting?.phase === "debrief";
     section.hidden = !on;
     button.disabled = !on || !room.connected;

@@ -13,6 +13,7 @@ const form = $("idea-form");
 const fields = $("compose-fields");
 const textInput = $("idea-text");
 const titleInput = $("idea-title");
+const questionInput = $("idea-question"); // shown when the meeting takes questions (phone-debrief.js)
 const countNow = $("idea-count-now");
 const counterLive = $("idea-counter-live");
 const composeClosed = $("compose-closed");
@@ -290,7 +291,8 @@ form.addEventListener("submit", async (event) => {
   textInput.value = "";
   titleInput.value = "";
   updateCounter();
-  const promise = room.send("idea.submit", { text, title });
+  const data = questionInput?.checked ? { text, title, kind: "question" } : { text, title };
+  const promise = room.send("idea.submit", data);
   setFeedback(room.connected ? S.sending : S.queued, { sticky: true });
   try {
     const ack = await promise;

@@ -122,8 +122,34 @@ def test_paper_post_it_may_go_in_a_debrief_column():
 # --- questions board ------------------------------------------------------------------------------
 
 
-def test_question_answered_by_facilitator(django_capture_on_commit_callbacks):
+def test_questions_need_the_switch_or_a_webconference():
+    from events.enums import SessionKind
+
     meeting = make_meeting()
+    person = make_participant(meeting)
+    with pytest.raises(DomainError) as closed:
+        submit(meeting, person, "Une question ?", kind="question")
+    configured = services.meeting_configure(
+        meeting_id=meeting.pk,
+        actor=facilitator_actor(meeting),
+        client_id=None,
+        allow_questions=True,
+    )
+    asked = submit(meeting, person, "Une question ?", kind="question")
+    session = make_session(make_event(make_organization()), kind=SessionKind.WEBCONFERENCE)
+    webconference = services.meeting_create(
+        owner=meeting.owner, title="Webconférence", session_id=session.pk
+    )
+    plain = services.meeting_create(owner=meeting.owner, title="Atelier")
+
+    assert closed.value.code == "idea.questions_closed"
+    assert configured["data"]["allow_questions"] is True
+    assert Idea.objects.get(pk=asked["data"]["idea"]).kind == IdeaKind.QUESTION
+    assert (webconference.allow_questions, plain.allow_questions) == (True, False)
+
+
+def test_question_answered_by_facilitator(django_capture_on_commit_callbacks):
+    meeting = make_meeting(allow_questions=True)
     person = make_participant(meeting)
     question = submit(meeting, person, "Combien coûte la formation ?", kind="question")
     question_id = question["data"]["idea"]
@@ -385,7 +411,7 @@ def test_session_from_idea_needs_event_rights():
 
 
 def test_seed_next_meeting_from_previous_edition():
-    previous = make_meeting(title="Édition 2025")
+    previous = make_meeting(title="Édition 2025", allow_questions=True)
     person = make_participant(previous)
     for text in ("Jardin partagé", "Marché bio"):
         submit(previous, person, text)

@@ -318,3 +318,28 @@ def test_many_ideas_compile_without_queries_per_idea(django_assert_max_num_queri
 
     with django_assert_max_num_queries(20):
         doc_for(meeting)
+
+
+def test_minutes_in_english(tmp_path):
+    from django.utils import translation
+    from docx import Document
+
+    meeting = rich_meeting()
+    target = tmp_path / "minutes.docx"
+
+    with translation.override("en"):
+        markdown = exporters.to_markdown(doc_for(meeting)).decode().replace("\\", "")
+    call_command(
+        "export_minutes", str(meeting.pk), "--format", "docx", "--lang", "en", "-o", str(target)
+    )
+    texts = [p.text for p in Document(str(target)).paragraphs]
+
+    assert "## Participation" in markdown
+    assert "## Ideas" in markdown
+    assert "## Debrief" in markdown
+    assert "- **Venue**: Salle des fêtes" in markdown
+    assert "3 participants connected, of whom 2 proposed at least one idea." in markdown
+    assert "**22:30** — Speech: Zoé Martin — présente les 8 modules de formation" in markdown
+    assert {"Summary", "Timeline", "Ideas", "Debrief", "Strengths"} <= set(texts)
+    assert f"{NASTY} (0 supports)" in texts
+    assert "Débat-bilan" not in texts

@@ -1,10 +1,12 @@
-"""manage.py export_minutes <meeting_id> --format pdf --output compte-rendu.pdf"""
+"""manage.py export_minutes <meeting_id> --format pdf --output compte-rendu.pdf [--lang en]"""
 
 from __future__ import annotations
 
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from deliberation import exporters, minutes, selectors
 from deliberation.models import Meeting
@@ -17,12 +19,27 @@ class Command(BaseCommand):
         parser.add_argument("meeting_id", type=int)
         parser.add_argument("--format", default="pdf", choices=sorted(exporters.FORMATS))
         parser.add_argument("--output", "-o", default="-", help="a file path, or - for stdout")
+        parser.add_argument(
+            "--lang",
+            default="fr",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="the language the minutes are written in (default: fr)",
+        )
 
-    def handle(self, *args, meeting_id: int, format: str, output: str, **options):  # noqa: A002
+    def handle(
+        self,
+        *args,
+        meeting_id: int,
+        format: str,  # noqa: A002
+        output: str,
+        lang: str = "fr",
+        **options,
+    ):
         if not Meeting.objects.filter(pk=meeting_id).exists():
             raise CommandError(f"no meeting {meeting_id}")
-        doc = minutes.compile_minutes(selectors.minutes_source(meeting_id))
-        data = exporters.export(doc, format)
+        with translation.override(lang):
+            doc = minutes.compile_minutes(selectors.minutes_source(meeting_id))
+            data = exporters.export(doc, format)
         if output == "-":
             sys.stdout.buffer.write(data)
         else:
