@@ -7,21 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
 from deliberation import services
 
-from .protocol import ClientError, Envelope, optional, require
+from .protocol import Envelope, optional, optional_int, require
 from .room import RoomConsumer, command
-
-
-def _optional_int(data: dict[str, Any], key: str) -> int | None:
-    value = data.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ClientError("protocol.bad_frame", _("Champ « %(field)s » invalide."), field=key)
-    return value
 
 
 @command("idea.answer")
@@ -47,7 +36,7 @@ async def timeline_mark(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
         kind=require(env.data, "kind", str),
         label=optional(env.data, "label", str, ""),
         speaker=optional(env.data, "speaker", str, ""),
-        offset=_optional_int(env.data, "offset"),
+        offset=optional_int(env.data, "offset"),
     )
 
 
@@ -60,7 +49,7 @@ async def timeline_edit(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
         kind=optional(env.data, "kind", str, None),
         label=optional(env.data, "label", str, None),
         speaker=optional(env.data, "speaker", str, None),
-        offset=_optional_int(env.data, "offset"),
+        offset=optional_int(env.data, "offset"),
     )
 
 

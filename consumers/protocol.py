@@ -104,6 +104,16 @@ def require(data: dict[str, Any], key: str, kind: type | tuple[type, ...]) -> An
     return value
 
 
+def optional_int(data: dict[str, Any], key: str) -> int | None:
+    """An optional integer field (null or absent: None; a bool is not an int here)."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ClientError("protocol.bad_frame", _("Champ « %(field)s » invalide."), field=key)
+    return value
+
+
 def optional(data: dict[str, Any], key: str, kind: type, default: Any) -> Any:
     value = data.get(key, default)
     if value is None:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deliberation import services
 
-from .protocol import ClientError, Envelope, optional, require
+from .protocol import ClientError, Envelope, optional, optional_int, require
 from .room import RoomConsumer, command
 
 MAX_IDS = 2000
@@ -23,15 +23,6 @@ def _id_list(data: dict[str, Any], key: str) -> list[int]:
             "protocol.bad_frame", _("Champ « %(field)s » : une liste d'identifiants."), field=key
         )
     return values
-
-
-def _optional_id(data: dict[str, Any], key: str) -> int | None:
-    value = data.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ClientError("protocol.bad_frame", _("Champ « %(field)s » invalide."), field=key)
-    return value
 
 
 @command("theme.create")
@@ -82,7 +73,7 @@ async def idea_move(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
         services.ideas_assign,
         client_id=env.id,
         command="idea.move",
-        assignments=[(require(env.data, "idea", int), _optional_id(env.data, "theme"))],
+        assignments=[(require(env.data, "idea", int), optional_int(env.data, "theme"))],
     )
 
 
@@ -91,7 +82,7 @@ async def ideas_assign(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
     items = require(env.data, "assignments", list)
     if len(items) > MAX_IDS or not all(isinstance(i, dict) for i in items):
         raise ClientError("protocol.bad_frame", _("« assignments » : une liste de {idea, theme}."))
-    pairs = [(require(item, "idea", int), _optional_id(item, "theme")) for item in items]
+    pairs = [(require(item, "idea", int), optional_int(item, "theme")) for item in items]
     return await ws.call(services.ideas_assign, client_id=env.id, assignments=pairs)
 
 
