@@ -206,11 +206,12 @@ class RoomRelay:
         mod_parts: list[str] = []
         public_parts: list[str | None] = []
         own_parts: dict[int, dict[int, str]] = {}
+        stale_mod, stale_public = _superseded(batch, "mod"), _superseded(batch, "public")
         for index, event in enumerate(batch):
             seq, kind = event["seq"], event["type"]
-            if event.get("mod") is not None:
+            if event.get("mod") is not None and index not in stale_mod:
                 mod_parts.append(_dumps({"seq": seq, "type": kind, "data": event["mod"]}))
-            public = event.get("public")
+            public = event.get("public") if index not in stale_public else None
             public_parts.append(
                 _dumps({"seq": seq, "type": kind, "data": public}) if public is not None else None
             )
@@ -274,6 +275,28 @@ class RoomRelay:
         self.online_sent = online
         frame = _dumps({"type": "presence", "online": online})
         self.outbox.put_nowait([(s, frame) for s in self.sockets])
+
+
+_UPDATE_KEYS = {"id", "turnout", "results"}
+
+
+def _superseded(batch: list[dict[str, Any]], audience: str) -> set[int]:
+    """Indexes of vote updates ({"id", "turnout", "results"?}) that a later update of the same
+    vote in this frame carries again with the same keys or more: merging only the later one
+    gives the same screen, so the earlier ones are not sent (their seq stays covered by upto)."""
+    stale: set[int] = set()
+    later: dict[Any, set[str]] = {}
+    for index in range(len(batch) - 1, -1, -1):
+        event = batch[index]
+        data = event.get(audience)
+        if event["type"] != "vote.changed" or not isinstance(data, dict):
+            continue
+        keys = set(data)
+        if keys <= _UPDATE_KEYS and keys <= later.get(data.get("id"), set()):
+            stale.add(index)
+        else:
+            later[data.get("id")] = keys
+    return stale
 
 
 def _interleave(public_parts: list[str | None], own_items: dict[int, str]) -> Iterable[str]:

@@ -108,7 +108,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.tokens = BUCKET_SIZE
         self.refilled = time.monotonic()
         code = self.scope["url_route"]["kwargs"]["code"]
-        user = self.scope.get("user")
+        session = self.scope.get("session")
         device = device_from_cookie(
             self.scope.get("cookies", {}).get(settings.PARTICIPANT_COOKIE_NAME)
         )
@@ -125,7 +125,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         # the backlog until the snapshot is sent.
         self.relay = await RoomRelay.attach(meeting_id, self)
         self.actor, snapshot = await database_sync_to_async(_identify_and_snapshot)(
-            meeting_id, user, device, self.lang
+            meeting_id, session, device, self.lang
         )
         if snapshot is None:
             self.relay.detach(self)
@@ -260,11 +260,20 @@ async def _meeting_id(code: str) -> int | None:
 
 
 def _identify_and_snapshot(
-    meeting_id: int, user: Any, device: str | None, lang: str
+    meeting_id: int, session: Any, device: str | None, lang: str
 ) -> tuple[Actor, dict[str, Any] | None]:
-    """Who this socket is, and what it may see now (None: it may see nothing)."""
+    """Who this socket is, and what it may see now (None: it may see nothing).
+
+    A phone has no session: no query for the user. A facilitator's session is checked exactly as
+    Channels' AuthMiddleware does (same function, run here in the database thread).
+    """
+    from channels.auth import get_user
+
     from deliberation.models import Meeting
 
+    user = None
+    if session is not None and session.session_key:
+        user = get_user.func({"session": session})  # the sync function under the wrapper
     meeting = Meeting.objects.get(pk=meeting_id)
     if is_facilitator(user, meeting):
         actor = Actor(user_id=user.pk, facilitator=True)

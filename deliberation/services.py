@@ -182,6 +182,7 @@ class _Batch:
         self.new_commands: list[ClientCommand] = []
         self.events: list[Event] = []
         self.changed = False
+        self.memo: dict[Any, Any] = {}
 
     def run(
         self,
@@ -214,6 +215,13 @@ class _Batch:
             )
         self.events.extend({"seq": first + offset, **event} for offset, event in enumerate(events))
         return reply
+
+
+def batch_memo() -> dict[Any, Any] | None:
+    """A dict that lives as long as the current group-commit batch (None outside one), for reads
+    every command of the batch would repeat; the meeting row stays locked meanwhile."""
+    batch: _Batch | None = getattr(_batch_state, "batch", None)
+    return batch.memo if batch is not None else None
 
 
 def run_batch(

@@ -20,7 +20,7 @@ from deliberation.enums import IdeaState, RoomPhase
 from deliberation.errors import DomainError
 from deliberation.models import Idea, Meeting, Participant
 from deliberation.permissions import Actor
-from deliberation.services import Change, Event, clean_text, run_command
+from deliberation.services import Change, Event, batch_memo, clean_text, run_command
 
 from . import selectors, tally
 from .counting import DEFAULT_MAX_DOTS, grade_scale
@@ -36,6 +36,7 @@ from .enums import (
 )
 from .errors import from_ballot_error, invalid_ballot, vote_not_found
 from .models import Ballot, PaperCount, Vote, VoteOption, VoterRegistration
+from .payloads import TurnoutPayload
 
 MAX_OPTIONS = 60
 MAX_LABEL = 200
@@ -292,9 +293,11 @@ def _vote_event(vote: Vote) -> Event:
     return {"type": "vote.changed", "mod": mod, "public": public, "own": None}
 
 
-def _turnout_event(vote: Vote, participant_id: int, my_ballot: Any) -> Event:
+def _turnout_event(
+    vote: Vote, participant_id: int, my_ballot: Any, turnout: TurnoutPayload | None = None
+) -> Event:
     """After a ballot: small views (turnout; results while few enough ballots), own ballot."""
-    turnout = selectors.turnout(vote)
+    turnout = selectors.turnout(vote) if turnout is None else turnout
     mod: dict[str, Any] = {"id": vote.pk, "turnout": turnout}
     public: dict[str, Any] = {"id": vote.pk, "turnout": turnout}
     if turnout["ballots"] <= selectors.live_results_max_ballots():
@@ -590,16 +593,31 @@ def ballot_cast(
     """
 
     def change(meeting: Meeting) -> Change:
-        vote = _get_vote(meeting, actor, vote_id)
-        _require_open(vote)
+        # In a group-commit batch the vote, its options and the turnout are read once (the
+        # meeting row is locked for the whole batch: no close, no other ballot in between).
+        memo = batch_memo()
+        box = memo.get(("ballot.cast", vote_id)) if memo is not None else None
+        if box is None or actor.participant.meeting_id != meeting.pk:
+            vote = _get_vote(meeting, actor, vote_id)
+            _require_open(vote)
+            box = {
+                "vote": vote,
+                "options": list(vote.options.values_list("pk", flat=True)),
+                "turnout": selectors.turnout(vote),
+            }
+            if memo is not None:
+                memo[("ballot.cast", vote_id)] = box
+        vote = box["vote"]
         _check_registration(vote, actor.participant)
-        option_ids = list(vote.options.values_list("pk", flat=True))
-        content = canonical_ballot(vote, option_ids, ballot)
-        Ballot.objects.update_or_create(
-            vote=vote, participant=actor.participant, defaults={"content": content}
-        )
+        content = canonical_ballot(vote, box["options"], ballot)
+        # The meeting row is locked: nobody else writes this voter's ballot meanwhile.
+        if not Ballot.objects.filter(vote=vote, participant=actor.participant).update(
+            content=content, updated_at=timezone.now()
+        ):
+            Ballot.objects.create(vote=vote, participant=actor.participant, content=content)
+            box["turnout"] = {**box["turnout"], "ballots": box["turnout"]["ballots"] + 1}
         reply = {"vote": vote.pk, "counted": True, "ballot": content}
-        return reply, _turnout_event(vote, actor.participant_id, content)
+        return reply, _turnout_event(vote, actor.participant_id, content, box["turnout"])
 
     return run_command(
         meeting_id=meeting_id,
