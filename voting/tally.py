@@ -352,6 +352,43 @@ def _unbroken_ties(
     return tuple(out)
 
 
+def _ranked_totals(
+    opts: tuple[OptionId, ...],
+    ballot_totals: dict[OptionId, int],
+    extra_totals: Any,
+    ballot_count: int,
+    labels: Any,
+    *,
+    rule: str,
+    units_fr: tuple[str, str],
+    units_en: tuple[str, str],
+) -> dict[str, Any]:
+    """What dots and approval share: phone counts plus paper counts, ranked by total, ties
+    reported as ties, and the plain-language explanation. Returns result fields."""
+    extra = _check_extra(extra_totals, opts, _unknown)
+    totals = {o: ballot_totals[o] + extra[o] for o in opts}
+    groups = _group(opts, lambda o: -totals[o])
+    label = _label_getter(labels)
+
+    def fr(o: OptionId) -> str:
+        return f"{totals[o]} {_plural(totals[o], *units_fr)}"
+
+    def en(o: OptionId) -> str:
+        return f"{totals[o]} {_plural(totals[o], *units_en)}"
+
+    expl_fr, expl_en = _simple_explanation(
+        groups, ballot_count + sum(extra.values()), label, fr, en
+    )
+    return {
+        "extra_totals": extra,
+        "totals": totals,
+        "ranking": _places(groups),
+        "tie_breaks": _unbroken_ties(groups, rule, label, fr, en),
+        "explanation_fr": expl_fr,
+        "explanation_en": expl_en,
+    }
+
+
 def _simple_explanation(
     groups: list[tuple],
     ballot_count: int,
@@ -457,31 +494,21 @@ def tally_dots(
             supporters[option] += count
     if max_dots is not None and ballots and max(sum(b.values()) for b in ballots) > max_dots:
         _raise_first_invalid_dots(ballots, opts, max_dots, max_per_option)
-    extra = _check_extra(extra_totals, opts, _unknown)
-    totals = {o: ballot_totals[o] + extra[o] for o in opts}
-    groups = _group(opts, lambda o: -totals[o])
-    label = _label_getter(labels)
-
-    def fr(o: OptionId) -> str:
-        return f"{totals[o]} {_plural(totals[o], 'gommette', 'gommettes')}"
-
-    def en(o: OptionId) -> str:
-        return f"{totals[o]} {_plural(totals[o], 'dot', 'dots')}"
-
-    expl_fr, expl_en = _simple_explanation(
-        groups, len(ballots) + sum(extra.values()), label, fr, en
-    )
     return DotsResult(
         options=opts,
         ballot_count=len(ballots),
         ballot_totals=ballot_totals,
-        extra_totals=extra,
-        totals=totals,
         supporters=supporters,
-        ranking=_places(groups),
-        tie_breaks=_unbroken_ties(groups, "dots", label, fr, en),
-        explanation_fr=expl_fr,
-        explanation_en=expl_en,
+        **_ranked_totals(
+            opts,
+            ballot_totals,
+            extra_totals,
+            len(ballots),
+            labels,
+            rule="dots",
+            units_fr=("gommette", "gommettes"),
+            units_en=("dot", "dots"),
+        ),
     )
 
 
@@ -527,30 +554,20 @@ def tally_approval(
         for b in ballots:
             validate_approval_ballot(b, options=opts)
     ballot_totals = {o: counts.get(o, 0) for o in opts}
-    extra = _check_extra(extra_totals, opts, _unknown)
-    totals = {o: ballot_totals[o] + extra[o] for o in opts}
-    groups = _group(opts, lambda o: -totals[o])
-    label = _label_getter(labels)
-
-    def fr(o: OptionId) -> str:
-        return f"{totals[o]} {_plural(totals[o], 'approbation', 'approbations')}"
-
-    def en(o: OptionId) -> str:
-        return f"{totals[o]} {_plural(totals[o], 'approval', 'approvals')}"
-
-    expl_fr, expl_en = _simple_explanation(
-        groups, len(ballots) + sum(extra.values()), label, fr, en
-    )
     return ApprovalResult(
         options=opts,
         ballot_count=len(ballots),
         ballot_totals=ballot_totals,
-        extra_totals=extra,
-        totals=totals,
-        ranking=_places(groups),
-        tie_breaks=_unbroken_ties(groups, "approval", label, fr, en),
-        explanation_fr=expl_fr,
-        explanation_en=expl_en,
+        **_ranked_totals(
+            opts,
+            ballot_totals,
+            extra_totals,
+            len(ballots),
+            labels,
+            rule="approval",
+            units_fr=("approbation", "approbations"),
+            units_en=("approval", "approvals"),
+        ),
     )
 
 
