@@ -25,6 +25,7 @@ from django.conf import settings
 from deliberation.selectors import current_seq
 
 from . import broadcast, groups
+from .wire import Frame
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ class LocalSocket(Protocol):
     facilitator: bool
     participant_id: int | None
 
-    async def deliver(self, frame: str) -> None: ...
+    async def deliver(self, frame: Frame) -> None: ...
 
 
 def _dumps(value: Any) -> str:
@@ -62,8 +63,8 @@ class RoomRelay:
         self.receive_task: asyncio.Task[None] | None = None
         self.presence_task: asyncio.Task[None] | None = None
         self.writer_task: asyncio.Task[None] | None = None
-        # Frames leave in order through one writer task: (socket, text) lists, one per flush.
-        self.outbox: asyncio.Queue[list[tuple[Any, str]]] = asyncio.Queue()
+        # Frames leave in order through one writer task: (socket, frame) lists, one per flush.
+        self.outbox: asyncio.Queue[list[tuple[Any, Frame]]] = asyncio.Queue()
         self.flush_handle: asyncio.TimerHandle | None = None
         self.stop_handle: asyncio.TimerHandle | None = None
         self.last_flush = 0.0
@@ -219,18 +220,20 @@ class RoomRelay:
             if own and own.get("pid") is not None and own.get("data") is not None:
                 item = _dumps({"seq": seq, "type": kind, "data": own["data"]})
                 own_parts.setdefault(int(own["pid"]), {})[index] = item
-        mod_frame = head + ",".join(mod_parts) + "]}"
-        public_frame = head + ",".join(p for p in public_parts if p is not None) + "]}"
+        mod_frame = Frame(head + ",".join(mod_parts) + "]}")
+        public_frame = Frame(head + ",".join(p for p in public_parts if p is not None) + "]}")
         own_frames = {
-            pid: head + ",".join(_interleave(public_parts, items)) + "]}"
+            pid: Frame(head + ",".join(_interleave(public_parts, items)) + "]}")
             for pid, items in own_parts.items()
         }
-        self.outbox.put_nowait(
-            [
-                (s, mod_frame if s.facilitator else own_frames.get(s.participant_id, public_frame))
-                for s in self.sockets
-            ]
-        )
+        # Facilitators' screens first: the projector is what the room is looking at.
+        items = [(s, mod_frame) for s in self.sockets if s.facilitator]
+        items += [
+            (s, own_frames.get(s.participant_id, public_frame))
+            for s in self.sockets
+            if not s.facilitator
+        ]
+        self.outbox.put_nowait(items)
 
     # --- presence: connected participants across processes ------------------------------------
 
@@ -273,7 +276,7 @@ class RoomRelay:
         if online == self.online_sent:
             return
         self.online_sent = online
-        frame = _dumps({"type": "presence", "online": online})
+        frame = Frame(_dumps({"type": "presence", "online": online}))
         self.outbox.put_nowait([(s, frame) for s in self.sockets])
 
 

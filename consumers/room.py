@@ -13,7 +13,9 @@ from collections.abc import Awaitable, Callable
 from http.cookies import SimpleCookie
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core import signing
@@ -32,6 +34,7 @@ from . import protocol
 from .batcher import RoomBatcher
 from .protocol import ClientError, Envelope, optional, require
 from .relay import RoomRelay
+from .wire import Frame, RawWriter, raw_writer
 
 logger = logging.getLogger(__name__)
 
@@ -91,20 +94,24 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Skip Channels' per-message thread hop to close old DB connections: every database
-        # access here goes through database_sync_to_async, which already does it.
-        handler = getattr(
-            self, {"websocket.receive": "websocket_receive"}.get(message["type"], ""), None
-        )
-        if handler is not None:
-            await handler(message)
-        else:
-            await super().dispatch(message)
+        # access here goes through database_sync_to_async, which already does it. On connect the
+        # hop would make the handshake wait behind every queued command and snapshot.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        # No groups and no database: Channels' version would add a thread hop.
+        await self.disconnect(message["code"])
+        raise StopConsumer()
 
     async def connect(self) -> None:
         self.lang = _language(self.scope)
         self.relay: RoomRelay | None = None
         self.ready = False
-        self.backlog: list[str] = []
+        self.backlog: list[Frame] = []
+        self.raw: RawWriter | None = None
         self.tokens = BUCKET_SIZE
         self.refilled = time.monotonic()
         code = self.scope["url_route"]["kwargs"]["code"]
@@ -115,6 +122,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         # Accept at once: the handshake must not wait for the database (Daphne gives up after 5 s
         # and a room of phones connects in a burst).
         await self.accept()
+        self.raw = raw_writer(self.base_send)
         meeting_id = await _meeting_id(code)
         if meeting_id is None:
             await self._send_error(None, "meeting.not_found", _("Aucune réunion avec ce code."))
@@ -145,12 +153,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
             self.relay.detach(self)
             self.relay = None
 
-    async def deliver(self, frame: str) -> None:
+    async def deliver(self, frame: Frame) -> None:
         """Called by the relay's writer with a pre-serialised frame, in room order."""
         if not self.ready:
             self.backlog.append(frame)
             return
-        await self.base_send({"type": "websocket.send", "text": frame})
+        if self.raw is None or not self.raw.write(frame):
+            await self.base_send({"type": "websocket.send", "text": frame.text})
 
     async def _send_snapshot(
         self, message_id: str | None, snapshot: dict[str, Any] | None = None
@@ -169,7 +178,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             )
         # Frames that arrived while the snapshot was read follow it, in order.
         while self.backlog:
-            await self.send(text_data=self.backlog.pop(0))
+            await self.send(text_data=self.backlog.pop(0).text)
         self.ready = True
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:

@@ -9,9 +9,9 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402 (needs Django set up)
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
-from channels.sessions import SessionMiddlewareStack  # noqa: E402
 
 from consumers.routing import websocket_urlpatterns  # noqa: E402
+from consumers.sessions import ReadOnlySessionStack  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
@@ -19,8 +19,9 @@ application = ProtocolTypeRouter(
         # A foreign Origin, or none at all, is refused (403) before the consumer runs. The user
         # is looked up by the consumer after accepting (not by AuthMiddleware before): a room of
         # phones connects in a burst and the handshake must not queue behind the database.
+        # The session is read-only there: sockets never write it (consumers/sessions.py).
         "websocket": AllowedHostsOriginValidator(
-            SessionMiddlewareStack(URLRouter(websocket_urlpatterns))
+            ReadOnlySessionStack(URLRouter(websocket_urlpatterns))
         ),
     }
 )
