@@ -380,6 +380,107 @@ def test_idea_support_event_tells_only_the_supporter_it_is_theirs(
     }
 
 
+@pytest.mark.parametrize(
+    ("setup", "who"),
+    [
+        ("hidden", "fan"),
+        ("pending", "fan"),
+        ("deleted", "fan"),
+        ("other_meeting", "fan"),
+        ("hidden_until_reveal", "fan"),
+        ("not_a_number", "fan"),
+    ],
+)
+def test_idea_support_of_an_idea_one_cannot_see_is_not_found(setup, who):
+    meeting = make_meeting(hidden_until_reveal=setup == "hidden_until_reveal")
+    author, fan = make_participant(meeting), make_participant(meeting)
+    idea_id = submit(meeting, participant_actor(author))["data"]["idea"]
+    if setup in ("hidden", "pending", "deleted"):
+        Idea.objects.filter(pk=idea_id).update(state=getattr(IdeaState, setup.upper()))
+    target_meeting = make_meeting() if setup == "other_meeting" else meeting
+    if setup == "other_meeting":
+        fan = make_participant(target_meeting)
+
+    with pytest.raises(DomainError) as error:
+        services.idea_support(
+            meeting_id=target_meeting.pk,
+            actor=participant_actor(fan),
+            client_id="s1",
+            idea_id="12" if setup == "not_a_number" else idea_id,
+        )
+
+    assert error.value.code == "idea.not_found"
+    assert Support.objects.count() == 0
+    assert Idea.objects.get(pk=idea_id).support_count == 0
+    assert not ClientCommand.objects.filter(client_id="s1").exists()
+
+
+def test_idea_unsupport_of_a_support_given_to_a_merged_duplicate():
+    meeting = make_meeting()
+    fan = make_participant(meeting)
+    facilitator = facilitator_actor(meeting)
+    target = submit(meeting, participant_actor(make_participant(meeting)))["data"]["idea"]
+    duplicate = submit(meeting, participant_actor(make_participant(meeting)))["data"]["idea"]
+    services.idea_support(
+        meeting_id=meeting.pk, actor=participant_actor(fan), client_id=None, idea_id=duplicate
+    )
+    services.ideas_merge(
+        meeting_id=meeting.pk,
+        actor=facilitator,
+        client_id=None,
+        target_id=target,
+        idea_ids=[duplicate],
+    )
+
+    reply = services.idea_support(
+        meeting_id=meeting.pk,
+        actor=participant_actor(fan),
+        client_id=None,
+        idea_id=target,
+        on=False,
+    )
+
+    assert reply["data"] == {"idea": target, "supports": 0, "supported": False}
+    assert Support.objects.count() == 0
+    board = selectors.board_snapshot(meeting.pk, facilitator)["ideas"]
+    assert [(i["id"], i["supports"]) for i in board] == [(target, 0)]
+
+
+def test_group_commit_keeps_accepted_commands_and_drops_refused_ones():
+    meeting = make_meeting()
+    author, fan = make_participant(meeting), make_participant(meeting)
+    idea_id = submit(meeting, participant_actor(author))["data"]["idea"]
+    seq_before = Meeting.objects.get().seq
+
+    def call(service, who, client_id, **kwargs):
+        actor = participant_actor(who)
+        return service, {"meeting_id": meeting.pk, "actor": actor, "client_id": client_id, **kwargs}
+
+    results = services.run_batch(
+        meeting_id=meeting.pk,
+        calls=[
+            call(services.idea_support, fan, "a", idea_id=idea_id),
+            call(services.idea_support, fan, "b", idea_id=idea_id),  # twice: refused
+            call(services.idea_support, author, "c", idea_id=idea_id),  # own idea: refused
+            call(services.idea_submit, fan, "d", text="Des toilettes publiques"),
+            call(services.idea_submit, fan, "e", text="   "),  # empty: refused
+            call(services.idea_support, fan, "a", idea_id=idea_id),  # same id: same reply
+        ],
+    )
+
+    codes = [r.code if isinstance(r, DomainError) else "ok" for r in results]
+    assert codes == ["ok", "idea.already_supported", "idea.own_idea", "ok", "idea.empty", "ok"]
+    assert results[5] == results[0]
+    assert [results[0]["seq"], results[3]["seq"]] == [seq_before + 1, seq_before + 2]
+    assert Meeting.objects.get().seq == seq_before + 2
+    assert Support.objects.filter(participant=fan).count() == 1
+    assert Idea.objects.get(pk=idea_id).support_count == 1
+    assert list(Idea.objects.filter(author=fan).values_list("text", flat=True)) == [
+        "Des toilettes publiques"
+    ]
+    assert set(ClientCommand.objects.values_list("client_id", flat=True)) == {"a", "d"}
+
+
 def test_idea_edit_by_someone_else_refused_and_text_kept():
     meeting = make_meeting()
     author, other = make_participant(meeting), make_participant(meeting)
