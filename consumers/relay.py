@@ -2,9 +2,11 @@
 
 A room event crosses the channel layer once per process (the relay's channel is the only member
 of the room group from this process). The relay orders events by room sequence number, waits
-briefly for a missing one, and every ``ROOM_FRAME_INTERVAL`` at most (at once when the room is
-quiet) writes one ``delta`` frame to each local socket. The text of a frame is serialised once per
-audience: facilitators, participants, and the few participants with a view of their own in it.
+briefly for a missing one, and writes ``delta`` frames to each local socket: to facilitators'
+screens (the projected board) every ``ROOM_BOARD_FRAME_INTERVAL`` at most, to phones every
+``ROOM_FRAME_INTERVAL`` at most, at once when the room is quiet. The text of a frame is serialised
+once per audience: facilitators, participants, and the few participants with a view of their own
+in it.
 """
 
 from __future__ import annotations
@@ -37,10 +39,27 @@ PROCESS_ID = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
 
 class LocalSocket(Protocol):
+    identified: bool
     facilitator: bool
     participant_id: int | None
 
-    async def deliver(self, frame: Frame) -> None: ...
+    async def deliver(self, frame: Frame, facilitators: bool | None) -> None:
+        """`facilitators`: the audience the frame was made for (None: any)."""
+
+
+class _Stream:
+    """The delta frames of one audience, on its own cadence and its own from/upto chain."""
+
+    __slots__ = ("facilitators", "interval", "events", "upto", "gap", "last_flush", "handle")
+
+    def __init__(self, facilitators: bool, interval: float) -> None:
+        self.facilitators = facilitators
+        self.interval = interval
+        self.events: list[dict[str, Any]] = []
+        self.upto = 0
+        self.gap = False
+        self.last_flush = 0.0
+        self.handle: asyncio.TimerHandle | None = None
 
 
 def _dumps(value: Any) -> str:
@@ -63,16 +82,19 @@ class RoomRelay:
         self.receive_task: asyncio.Task[None] | None = None
         self.presence_task: asyncio.Task[None] | None = None
         self.writer_task: asyncio.Task[None] | None = None
-        # Frames leave in order through one writer task: (socket, frame) lists, one per flush.
-        self.outbox: asyncio.Queue[list[tuple[Any, Frame]]] = asyncio.Queue()
-        self.flush_handle: asyncio.TimerHandle | None = None
+        # Frames leave in order through one writer task: lists of (socket, frame, audience), one
+        # per flush.
+        self.outbox: asyncio.Queue[list[tuple[Any, Frame, bool | None]]] = asyncio.Queue()
         self.stop_handle: asyncio.TimerHandle | None = None
-        self.last_flush = 0.0
+        self.hole_handle: asyncio.TimerHandle | None = None
         self.hole_since: float | None = None
+        self.streams = (
+            _Stream(True, settings.ROOM_BOARD_FRAME_INTERVAL),
+            _Stream(False, settings.ROOM_FRAME_INTERVAL),
+        )
         self.presence: dict[str, tuple[int, float]] = {}
         self.online_sent = -1
         self.presence_dirty = False
-        self.interval = settings.ROOM_FRAME_INTERVAL
         self.layer = get_channel_layer()
 
     # --- lifecycle ------------------------------------------------------------------------------
@@ -112,6 +134,8 @@ class RoomRelay:
         await self.layer.group_add(groups.room(self.meeting_id), self.channel)
         # Read after joining the group: every later change arrives as an event.
         self.upto = await database_sync_to_async(current_seq)(self.meeting_id)
+        for stream in self.streams:
+            stream.upto = self.upto
         self.receive_task = self.loop.create_task(self._receive_loop())
         self.presence_task = self.loop.create_task(self._presence_loop())
         self.writer_task = self.loop.create_task(self._writer())
@@ -125,8 +149,9 @@ class RoomRelay:
         for task in (self.receive_task, self.presence_task, self.writer_task):
             if task is not None:
                 task.cancel()
-        if self.flush_handle is not None:
-            self.flush_handle.cancel()
+        for handle in (self.hole_handle, *(stream.handle for stream in self.streams)):
+            if handle is not None:
+                handle.cancel()
         if self.channel is not None:
             self.loop.create_task(
                 self.layer.group_discard(groups.room(self.meeting_id), self.channel)
@@ -154,9 +179,9 @@ class RoomRelay:
     async def _writer(self) -> None:
         while True:
             items = await self.outbox.get()
-            for socket, frame in items:
+            for socket, frame, audience in items:
                 try:
-                    await socket.deliver(frame)
+                    await socket.deliver(frame, audience)
                 except Exception:
                     logger.exception("frame not delivered in room %s", self.meeting_id)
 
@@ -167,14 +192,14 @@ class RoomRelay:
         if seq <= self.upto:
             return  # already on screens (it was in the snapshot or a previous frame)
         self.pending[seq] = event
-        self._schedule(max(0.0, self.last_flush + self.interval - self.loop.time()))
+        self._order()
 
-    def _schedule(self, delay: float) -> None:
-        if self.flush_handle is None:
-            self.flush_handle = self.loop.call_later(delay, self._flush)
+    def _on_hole_timer(self) -> None:
+        self.hole_handle = None
+        self._order()
 
-    def _flush(self) -> None:
-        self.flush_handle = None
+    def _order(self) -> None:
+        """Hand the events that follow the last one in sequence to both audiences' streams."""
         now = self.loop.time()
         batch: list[dict[str, Any]] = []
         next_seq = self.upto + 1
@@ -187,53 +212,47 @@ class RoomRelay:
             if self.hole_since is None:
                 self.hole_since = now
             if now - self.hole_since < HOLE_WAIT:
-                self._schedule(0.05)
+                if self.hole_handle is None:
+                    self.hole_handle = self.loop.call_later(0.05, self._on_hole_timer)
                 return
             batch = [self.pending.pop(seq) for seq in sorted(self.pending)]
             gap = True
         self.hole_since = None if not self.pending else (self.hole_since or now)
+        if self.pending and self.hole_handle is None:
+            self.hole_handle = self.loop.call_later(0.05, self._on_hole_timer)
         if not batch:
             return
-        previous, self.upto, self.last_flush = self.upto, int(batch[-1]["seq"]), now
-        self._send_frames(batch, previous, gap)
-        if self.pending:
-            self._schedule(self.interval)
+        self.upto = int(batch[-1]["seq"])
+        for stream in self.streams:
+            stream.events.extend(batch)
+            stream.gap = stream.gap or gap
+            if stream.handle is None:
+                delay = max(0.0, stream.last_flush + stream.interval - now)
+                stream.handle = self.loop.call_later(delay, self._flush, stream)
 
-    def _send_frames(self, batch: list[dict[str, Any]], previous: int, gap: bool) -> None:
-        head = f'{{"type":"delta","from":{previous},"upto":{self.upto}'
+    def _flush(self, stream: _Stream) -> None:
+        stream.handle = None
+        if not stream.events:
+            return
+        batch, stream.events = stream.events, []
+        previous, stream.upto = stream.upto, int(batch[-1]["seq"])
+        gap, stream.gap = stream.gap, False
+        stream.last_flush = self.loop.time()
+        # Sockets still being identified take both audiences' frames and keep their own later.
+        targets = [
+            s for s in self.sockets if not s.identified or s.facilitator == stream.facilitators
+        ]
+        if not targets:
+            return
+        head = f'{{"type":"delta","from":{previous},"upto":{stream.upto}'
         if gap:
             head += ',"gap":true'
         head += ',"events":['
-        mod_parts: list[str] = []
-        public_parts: list[str | None] = []
-        own_parts: dict[int, dict[int, str]] = {}
-        stale_mod, stale_public = _superseded(batch, "mod"), _superseded(batch, "public")
-        for index, event in enumerate(batch):
-            seq, kind = event["seq"], event["type"]
-            if event.get("mod") is not None and index not in stale_mod:
-                mod_parts.append(_dumps({"seq": seq, "type": kind, "data": event["mod"]}))
-            public = event.get("public") if index not in stale_public else None
-            public_parts.append(
-                _dumps({"seq": seq, "type": kind, "data": public}) if public is not None else None
-            )
-            own = event.get("own")
-            if own and own.get("pid") is not None and own.get("data") is not None:
-                item = _dumps({"seq": seq, "type": kind, "data": own["data"]})
-                own_parts.setdefault(int(own["pid"]), {})[index] = item
-        mod_frame = Frame(head + ",".join(mod_parts) + "]}")
-        public_frame = Frame(head + ",".join(p for p in public_parts if p is not None) + "]}")
-        own_frames = {
-            pid: Frame(head + ",".join(_interleave(public_parts, items)) + "]}")
-            for pid, items in own_parts.items()
-        }
-        # Facilitators' screens first: the projector is what the room is looking at.
-        items = [(s, mod_frame) for s in self.sockets if s.facilitator]
-        items += [
-            (s, own_frames.get(s.participant_id, public_frame))
-            for s in self.sockets
-            if not s.facilitator
-        ]
-        self.outbox.put_nowait(items)
+        if stream.facilitators:
+            frame = Frame(head + ",".join(_moderator_parts(batch)) + "]}")
+            self.outbox.put_nowait([(s, frame, True) for s in targets])
+        else:
+            self.outbox.put_nowait(_participant_items(head, batch, targets))
 
     # --- presence: connected participants across processes ------------------------------------
 
@@ -277,7 +296,41 @@ class RoomRelay:
             return
         self.online_sent = online
         frame = Frame(_dumps({"type": "presence", "online": online}))
-        self.outbox.put_nowait([(s, frame) for s in self.sockets])
+        self.outbox.put_nowait([(s, frame, None) for s in self.sockets])
+
+
+def _moderator_parts(batch: list[dict[str, Any]]) -> list[str]:
+    stale = _superseded(batch, "mod")
+    return [
+        _dumps({"seq": event["seq"], "type": event["type"], "data": event["mod"]})
+        for index, event in enumerate(batch)
+        if event.get("mod") is not None and index not in stale
+    ]
+
+
+def _participant_items(
+    head: str, batch: list[dict[str, Any]], targets: list[Any]
+) -> list[tuple[Any, Frame, bool | None]]:
+    """One public frame, and a frame of their own for the participants with own items in it."""
+    public_parts: list[str | None] = []
+    own_parts: dict[int, dict[int, str]] = {}
+    stale = _superseded(batch, "public")
+    for index, event in enumerate(batch):
+        seq, kind = event["seq"], event["type"]
+        public = event.get("public") if index not in stale else None
+        public_parts.append(
+            _dumps({"seq": seq, "type": kind, "data": public}) if public is not None else None
+        )
+        own = event.get("own")
+        if own and own.get("pid") is not None and own.get("data") is not None:
+            item = _dumps({"seq": seq, "type": kind, "data": own["data"]})
+            own_parts.setdefault(int(own["pid"]), {})[index] = item
+    public_frame = Frame(head + ",".join(p for p in public_parts if p is not None) + "]}")
+    own_frames = {
+        pid: Frame(head + ",".join(_interleave(public_parts, items)) + "]}")
+        for pid, items in own_parts.items()
+    }
+    return [(s, own_frames.get(s.participant_id, public_frame), False) for s in targets]
 
 
 _UPDATE_KEYS = {"id", "turnout", "results"}

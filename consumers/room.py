@@ -89,6 +89,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     # No per-socket channel: room events come through the process relay (consumers/relay.py).
     channel_layer_alias = "__no_layer_per_socket__"
 
+    identified = False  # who this socket is is known (facilitator or participant)
     facilitator = False
     participant_id: int | None = None
 
@@ -110,7 +111,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.lang = _language(self.scope)
         self.relay: RoomRelay | None = None
         self.ready = False
-        self.backlog: list[Frame] = []
+        # Frames that arrive before the snapshot is sent, with the audience they were made for.
+        self.backlog: list[tuple[Frame, bool | None]] = []
         self.raw: RawWriter | None = None
         self.tokens = BUCKET_SIZE
         self.refilled = time.monotonic()
@@ -145,6 +147,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         self.facilitator = self.actor.facilitator
         self.participant_id = self.actor.participant_id
+        self.identified = True
         self.relay.presence_changed()
         await self._send_snapshot(None, snapshot)
 
@@ -153,10 +156,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
             self.relay.detach(self)
             self.relay = None
 
-    async def deliver(self, frame: Frame) -> None:
-        """Called by the relay's writer with a pre-serialised frame, in room order."""
+    async def deliver(self, frame: Frame, facilitators: bool | None = None) -> None:
+        """Called by the relay's writer with a pre-serialised frame, in room order.
+
+        `facilitators`: the audience the frame was made for; a socket still being identified gets
+        both audiences' frames in its backlog and keeps those of its own.
+        """
         if not self.ready:
-            self.backlog.append(frame)
+            self.backlog.append((frame, facilitators))
             return
         if self.raw is None or not self.raw.write(frame):
             await self.base_send({"type": "websocket.send", "text": frame.text})
@@ -178,7 +185,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
             )
         # Frames that arrived while the snapshot was read follow it, in order.
         while self.backlog:
-            await self.send(text_data=self.backlog.pop(0).text)
+            frame, audience = self.backlog.pop(0)
+            if audience is None or audience == self.facilitator:
+                await self.send(text_data=frame.text)
         self.ready = True
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:

@@ -192,8 +192,10 @@ else:
 
 # --- Live rooms -------------------------------------------------------------------------------
 # Delta frames are coalesced per room: at most one frame per interval (a quiet room gets its
-# frame at once). See docs/protocol.md.
+# frame at once); facilitators' screens (the projected board, a handful of sockets) more often
+# than the phones. See docs/protocol.md.
 ROOM_FRAME_INTERVAL = float(os.environ.get("ROOM_FRAME_INTERVAL", "0.25"))
+ROOM_BOARD_FRAME_INTERVAL = float(os.environ.get("ROOM_BOARD_FRAME_INTERVAL", "0.1"))
 ROOM_MAX_FRAME_BYTES = 16 * 1024
 IDEA_MAX_LENGTH = 500
 IDEA_TITLE_MAX_LENGTH = 80
