@@ -191,6 +191,10 @@ class _Batch:
         self.events: list[Event] = []
         self.changed = False
         self.memo: dict[Any, Any] = {}
+        # Supports are written once for the whole batch (one INSERT, one UPDATE per idea).
+        self.new_supports: list[tuple[int, int | None]] = []
+        self.supported: set[tuple[int, int | None]] = set()
+        self.support_counts: dict[int, int] = {}
 
     def run(
         self,
@@ -266,6 +270,7 @@ def run_batch(
                     results.append(exc)
         finally:
             _batch_state.batch = None
+        _write_supports(batch)
         if batch.changed:
             Meeting.objects.filter(pk=meeting.pk).update(seq=meeting.seq)
         if batch.new_commands:
@@ -454,23 +459,38 @@ def idea_support(
         if found is None:
             raise DomainError("idea.not_found", _("Cette idée n'existe pas."))
         state, author_id, supports, supported = found
+        pair = (idea_id, actor.participant_id)
+        batch: _Batch | None = getattr(_batch_state, "batch", None)
+        if batch is not None:  # earlier supports of this batch are not written yet
+            supports = batch.support_counts.get(idea_id, supports)
+            supported = supported or pair in batch.supported
         shown = actor.facilitator or meeting.ideas_public or author_id == actor.participant_id
         if state != IdeaState.VISIBLE or not shown:
             raise DomainError("idea.not_found", _("Cette idée n'existe pas."))
         if author_id == actor.participant_id:
             raise DomainError("idea.own_idea", _("Vous ne pouvez pas soutenir votre propre idée."))
-        if on:
-            if supported:
-                raise DomainError("idea.already_supported", _("Vous soutenez déjà cette idée."))
-            _support_insert(idea_id, actor.participant_id)
-        elif not supported:
+        if on and supported:
+            raise DomainError("idea.already_supported", _("Vous soutenez déjà cette idée."))
+        if not on and not supported:
             raise DomainError("idea.not_supported", _("Vous ne soutenez pas cette idée."))
-        else:
-            _support_delete(idea_id, actor.participant_id)
         # Every support change holds the meeting lock, so the stored count moves by exactly one
         # (merges and unmerges recount it in full).
         supports += 1 if on else -1
-        _sql("UPDATE deliberation_idea SET support_count = %s WHERE id = %s", [supports, idea_id])
+        if batch is None:
+            if on:
+                _support_insert([pair])
+            else:
+                _support_delete(*pair)
+            _support_counts_update({idea_id: supports})
+        elif on:
+            batch.new_supports.append(pair)
+            batch.supported.add(pair)
+            batch.support_counts[idea_id] = supports
+        else:
+            _write_supports(batch)  # the withdrawn support may be one of this batch
+            _support_delete(*pair)
+            batch.supported.discard(pair)
+            batch.support_counts[idea_id] = supports
         counts = {"id": idea_id, "supports": supports}
         public = counts if meeting.ideas_public else None
         event = {
@@ -533,12 +553,35 @@ def _support_target(
     return None if row is None else (row[0], row[1], row[2], bool(row[3]))
 
 
-def _support_insert(idea_id: int, participant_id: int | None) -> None:
-    _sql(
-        "INSERT INTO deliberation_support (idea_id, participant_id, created_at)"
-        " VALUES (%s, %s, %s)",
-        [idea_id, participant_id, connection.ops.adapt_datetimefield_value(timezone.now())],
-    )
+def _support_insert(pairs: list[tuple[int, int | None]]) -> None:
+    """Insert supports, (idea id, participant id) each, in as few statements as possible."""
+    created = connection.ops.adapt_datetimefield_value(timezone.now())
+    for start in range(0, len(pairs), 300):
+        chunk = pairs[start : start + 300]
+        rows = ", ".join(["(%s, %s, %s)"] * len(chunk))  # placeholders only
+        _sql(
+            "INSERT INTO deliberation_support (idea_id, participant_id, created_at) VALUES "  # noqa: S608
+            + rows,
+            [value for idea_id, pid in chunk for value in (idea_id, pid, created)],
+        )
+
+
+def _support_counts_update(counts: dict[int, int]) -> None:
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE deliberation_idea SET support_count = %s WHERE id = %s",
+            [(count, idea_id) for idea_id, count in counts.items()],
+        )
+
+
+def _write_supports(batch: _Batch) -> None:
+    """Write the batch's supports so far, and every support count it changed."""
+    if batch.new_supports:
+        _support_insert(batch.new_supports)
+        batch.new_supports = []
+    if batch.support_counts:
+        _support_counts_update(batch.support_counts)
+        batch.support_counts = {}
 
 
 def _support_delete(idea_id: int, participant_id: int | None) -> int:

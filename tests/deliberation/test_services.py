@@ -481,6 +481,47 @@ def test_group_commit_keeps_accepted_commands_and_drops_refused_ones():
     assert set(ClientCommand.objects.values_list("client_id", flat=True)) == {"a", "d"}
 
 
+def test_group_commit_counts_supports_given_and_withdrawn_within_one_batch():
+    meeting = make_meeting()
+    author, ana, ben, cleo = (make_participant(meeting) for _ in range(4))
+    first = submit(meeting, participant_actor(author))["data"]["idea"]
+    second = submit(meeting, participant_actor(author), "Un kiosque")["data"]["idea"]
+    services.idea_support(
+        meeting_id=meeting.pk, actor=participant_actor(cleo), client_id=None, idea_id=first
+    )
+
+    def support(who, idea_id, on=True):
+        kwargs = {"meeting_id": meeting.pk, "actor": participant_actor(who), "client_id": None}
+        return services.idea_support, {**kwargs, "idea_id": idea_id, "on": on}
+
+    results = services.run_batch(
+        meeting_id=meeting.pk,
+        calls=[
+            support(ana, first),
+            support(ben, first),
+            support(ana, first),  # already, though not written yet
+            support(ana, second),
+            support(ana, first, on=False),  # withdrawn in the same batch
+            support(cleo, first, on=False),  # given before the batch
+            support(ben, second),
+            support(cleo, second, on=False),  # never given
+        ],
+    )
+
+    replies = [r.code if isinstance(r, DomainError) else r["data"]["supports"] for r in results]
+    assert replies == [2, 3, "idea.already_supported", 1, 2, 1, 2, "idea.not_supported"]
+    counts = dict(Idea.objects.values_list("pk", "support_count"))
+    assert counts == {first: 1, second: 2}
+    assert sorted(Support.objects.values_list("idea_id", "participant_id")) == sorted(
+        [(first, ben.pk), (second, ana.pk), (second, ben.pk)]
+    )
+    board = selectors.board_snapshot(meeting.pk, participant_actor(ana))["ideas"]
+    assert [(i["id"], i["supports"], i["supported"]) for i in board] == [
+        (first, 1, False),
+        (second, 2, True),
+    ]
+
+
 def test_idea_edit_by_someone_else_refused_and_text_kept():
     meeting = make_meeting()
     author, other = make_participant(meeting), make_participant(meeting)
