@@ -115,3 +115,41 @@ class VoterRegistration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id} ({self.source})"
+
+
+class VoterPass(models.Model):
+    """A personal way into a meeting that makes its holder a registered voter: a personal link
+    made by the facilitator (random `token`) or an event ticket (`ticket`) of the session the
+    meeting belongs to. It binds to the first participant (device) who uses it; another device
+    is refused, until a facilitator releases it (docs/voting.md, "Restriction…")."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="voter_passes")
+    source = models.CharField(max_length=10, choices=RegistrationSource.choices)
+    name = models.CharField(_("nom"), max_length=60, blank=True)
+    # Personal links only: the secret in the URL (random, ~144 bits). None for a ticket.
+    token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    # Tickets only: the registration whose ticket opened the meeting.
+    ticket = models.ForeignKey(
+        "events.Registration", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    participant = models.OneToOneField(
+        Participant,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="voter_pass",
+    )
+    position = models.PositiveIntegerField(default=0)  # the order of the printed sheet
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("lien personnel")
+        verbose_name_plural = _("liens personnels")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "ticket"], name="voter_pass_one_per_ticket")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} #{self.pk}"
