@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from informaction.qr import qr_svg
+from voting import passes
+from voting import selectors as voting_selectors
+from voting.forms import LinksForm
 
 from . import selectors, services
 from .errors import DomainError
@@ -43,6 +46,34 @@ def _device(request: HttpRequest) -> str | None:
         return signing.Signer(salt=DEVICE_SALT).unsign(value)
     except signing.BadSignature:
         return None
+
+
+def device_of(request: HttpRequest) -> str | None:
+    """The device id in the signed participant cookie, or None (no cookie, forged cookie)."""
+    return _device(request)
+
+
+def new_device() -> str:
+    """A fresh device id for a phone that has no cookie yet."""
+    return secrets.token_urlsafe(24)
+
+
+def remember_device(response: HttpResponse, device: str) -> HttpResponse:
+    """Set the signed, httpOnly participant cookie that identifies this phone from now on."""
+    response.set_cookie(
+        settings.PARTICIPANT_COOKIE_NAME,
+        signing.Signer(salt=DEVICE_SALT).sign(device),
+        max_age=settings.PARTICIPANT_COOKIE_AGE,
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Lax",
+    )
+    return response
+
+
+def facilitated_meeting(request: HttpRequest, pk: int) -> Meeting:
+    """The meeting `pk` if the logged-in user facilitates it; 404 otherwise."""
+    return _facilitated_meeting(request, pk)
 
 
 def _facilitated_meeting(request: HttpRequest, pk: int) -> Meeting:
@@ -94,7 +125,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         request.POST or None, initial={"name": participant.display_name if participant else ""}
     )
     if request.method == "POST" and form.is_valid():
-        device = device or secrets.token_urlsafe(24)
+        device = device or new_device()
         try:
             services.participant_join(
                 meeting=meeting, device=device, display_name=form.cleaned_data["name"]
@@ -102,16 +133,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, exc.render())
         else:
-            response = redirect("phone", code=meeting.join_code)
-            response.set_cookie(
-                settings.PARTICIPANT_COOKIE_NAME,
-                signing.Signer(salt=DEVICE_SALT).sign(device),
-                max_age=settings.PARTICIPANT_COOKIE_AGE,
-                httponly=True,
-                secure=settings.SESSION_COOKIE_SECURE,
-                samesite="Lax",
-            )
-            return response
+            return remember_device(redirect("phone", code=meeting.join_code), device)
     return render(
         request,
         "deliberation/join.html",
@@ -132,6 +154,7 @@ def phone(request: HttpRequest, code: str) -> HttpResponse:
         {
             "meeting": meeting,
             "participant": participant,
+            "registered": voting_selectors.is_registered(participant),
             "limits": max_lengths(),
             "ws_path": reverse("ws-room-doc", kwargs={"code": meeting.join_code}),
         },
@@ -168,7 +191,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "deliberation/meeting_detail.html",
-        {"meeting": meeting, "join_url": url, "qr": qr_svg(url, title=_("Code QR pour rejoindre"))},
+        {
+            "meeting": meeting,
+            "join_url": url,
+            "qr": qr_svg(url, title=_("Code QR pour rejoindre")),
+            "links_form": LinksForm(),
+            "voters": passes.summary(meeting),
+        },
     )
 
 

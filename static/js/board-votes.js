@@ -42,6 +42,7 @@ export function mountBoardVotes(room) {
     ballotsLabel: $("vt-ballots-label"),
     online: $("vt-online"),
     paper: $("vt-paper"),
+    registeredCount: $("vt-registered"),
     status: $("vote-stage-status"),
     options: $("vote-stage-options"),
     results: $("vote-stage-results"),
@@ -204,6 +205,10 @@ export function mountBoardVotes(room) {
     ui.online.textContent = plural(S, "turnout_online", online, { n: num(online) });
     ui.paper.hidden = !t.paper;
     ui.paper.textContent = t.paper ? plural(S, "turnout_paper", t.paper, { n: num(t.paper) }) : "";
+    // A vote for registered participants: how many may vote (personal links, tickets).
+    const eligible = t.eligible ?? 0;
+    ui.registeredCount.hidden = !vote.registered_only;
+    ui.registeredCount.textContent = vote.registered_only ? plural(S, "stage_registered", eligible, { n: num(eligible) }) : "";
   }
 
   // Presence frames change state.online without a state change event: follow them here.
@@ -325,6 +330,7 @@ export function mountBoardVotes(room) {
     const meta = [vote.method_label, vote.state_label];
     if (state !== "draft") meta.push(plural(S, "turnout_ballots", t.ballots ?? 0, { n: num(t.ballots ?? 0) }));
     if (t.paper) meta.push(plural(S, "turnout_paper", t.paper, { n: num(t.paper) }));
+    if (vote.registered_only) meta.push(plural(S, "registered_only", t.eligible ?? 0, { n: num(t.eligible ?? 0) }));
     if (state === "open") meta.push(isPublic(vote) ? S.results_public : S.results_hidden);
     refs.meta.textContent = meta.join(" · ");
     const reason = vote.results?.tally

@@ -7,6 +7,8 @@
 // - majority judgment and score: one radio group of big buttons per option;
 // - borda / schulze: tap the options in order of preference; move up / down / remove buttons;
 // - yes / no / abstain: three big radio buttons.
+// A vote for registered participants only says so to the others (no ballot form) and tells them
+// how to register (a personal link).
 // User text only ever goes through textContent.
 import { el, format, plural, readJson } from "./live.js";
 import { byNewest, followVotes, gradeClass, gradeLabels, hasVotes, howTo, renderResults, voteTitle } from "./votes-common.js";
@@ -69,6 +71,7 @@ export function mountPhoneVotes(room) {
   let built = null; // { key, vote, update() }
   let lastResultsKey = "";
   let lastCurrentId = null;
+  const askedMayVote = new Set(); // registered-only votes whose may_vote was asked (snapshot.get)
 
   function phase() {
     return room.state.meeting?.phase ?? "";
@@ -440,6 +443,11 @@ export function mountPhoneVotes(room) {
       }
     }
     const open = vote.state === "open";
+    if (open && vote.registered_only && !("may_vote" in vote) && !askedMayVote.has(vote.id)) {
+      // A vote that arrived by an event does not say whether this phone may vote: ask.
+      askedMayVote.add(vote.id);
+      room.refresh();
+    }
     const shown =
       Boolean(vote.results) && (vote.revealed || vote.state === "published") && (!open || hasVotes(vote.results));
     ui.card.dataset.state = vote.state;
@@ -450,7 +458,7 @@ export function mountPhoneVotes(room) {
 
     let notice = "";
     if (!open) notice = shown ? S.closed_results : S.closed_wait;
-    else if (vote.may_vote === false) notice = S.registration_required;
+    else if (vote.may_vote === false) notice = `${S.registration_required} ${S.registration_help}`;
     else if (phase() !== "vote") notice = S.paused;
     ui.notice.textContent = notice;
     ui.notice.hidden = !notice;
@@ -513,6 +521,9 @@ export function mountPhoneVotes(room) {
       }
     } catch (error) {
       ui.error.textContent = error.message ?? String(error);
+      if (error.code === "vote.registration_required" && votes.has(vote.id)) {
+        votes.set(vote.id, { ...votes.get(vote.id), may_vote: false });
+      }
     } finally {
       sending = null;
       render();
