@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 from typing import Any
 
 from django.conf import settings as django_settings
@@ -10,7 +11,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.errors import DomainError
-from deliberation.models import Participant
+from deliberation.models import Meeting, Participant
 from deliberation.permissions import Actor
 
 from . import counting
@@ -141,6 +142,33 @@ def votes_for_snapshot(meeting_id: int, actor: Actor) -> list[dict[str, Any]]:
     return listed
 
 
+def live_results_shared_seconds() -> float:
+    """How old a live count served to phones by `vote.results` may be (docs/voting.md)."""
+    return getattr(django_settings, "VOTE_LIVE_RESULTS_SHARED_SECONDS", 1.0)
+
+
+# vote id -> (monotonic time, (opened_at, room seq) the count reflects, {id, results, turnout}).
+# Per process. Above VOTE_LIVE_RESULTS_MAX_BALLOTS every screen polls `vote.results`; the count
+# is shared so that a room of phones asking at once costs one recount, not one per phone.
+_live_counts: dict[int, tuple[float, tuple[Any, int], dict[str, Any]]] = {}
+
+
+def _live_read(vote: Vote, *, facilitator: bool) -> dict[str, Any]:
+    """An open vote's live count and turnout, recounted only when the room changed since the last
+    count; phones may get a count up to `live_results_shared_seconds()` old."""
+    seq = Meeting.objects.filter(pk=vote.meeting_id).values_list("seq", flat=True).first()
+    version = (vote.opened_at, seq)
+    now = time.monotonic()
+    hit = _live_counts.get(vote.pk)
+    if hit is not None and hit[1][0] == vote.opened_at:
+        fresh = hit[1] == version
+        if fresh or (not facilitator and now - hit[0] < live_results_shared_seconds()):
+            return hit[2]
+    data = {"id": vote.pk, "results": compute_results(vote), "turnout": turnout(vote)}
+    _live_counts[vote.pk] = (now, version, data)
+    return data
+
+
 def vote_results_for(*, meeting_id: int, actor: Actor, vote_id: Any) -> dict[str, Any]:
     """The `vote.results` read: facilitators always, participants once revealed."""
     vote = Vote.objects.filter(meeting_id=meeting_id, pk=vote_id).first()
@@ -148,6 +176,9 @@ def vote_results_for(*, meeting_id: int, actor: Actor, vote_id: Any) -> dict[str
         raise vote_not_found()
     if not actor.facilitator and not vote.revealed:
         raise DomainError("vote.results_hidden", _("Les résultats ne sont pas encore affichés."))
+    if vote.state == BallotState.OPEN:
+        return {"data": _live_read(vote, facilitator=actor.facilitator)}
+    _live_counts.pop(vote.pk, None)
     return {"data": {"id": vote.pk, "results": results(vote), "turnout": turnout(vote)}}
 
 

@@ -7,10 +7,12 @@
 // - Projected area: while a vote is shown, turnout in big numbers; once its results are public
 //   (revealed), the chart (static/js/votes-common.js). Results the public has not seen never reach
 //   the projected area, even though facilitators receive them live.
+// - Live results above the server's VOTE_LIVE_RESULTS_MAX_BALLOTS (ballot events then carry the
+//   turnout only): `vote.results` every 3 s while an open vote has new ballots.
 // Nothing is optimistic: every change is a command; the screen follows vote.changed events.
 // User text only ever goes through textContent.
 import { el, format, plural, readJson, sortIdeas } from "./live.js";
-import { byNewest, followVotes, gradeLabels, hasVotes, howTo, num, renderResults, voteTitle } from "./votes-common.js";
+import { byNewest, followVotes, gradeLabels, hasVotes, howTo, num, pollStaleResults, renderResults, voteTitle } from "./votes-common.js";
 
 const S = readJson("votes-strings", {});
 const $ = (id) => document.getElementById(id);
@@ -734,5 +736,7 @@ export function mountBoardVotes(room) {
   }
 
   votes = followVotes(room, () => render());
+  // Above VOTE_LIVE_RESULTS_MAX_BALLOTS ballot events carry the turnout only: ask for the results.
+  pollStaleResults(room, votes, { wanted: () => true, every: 3000, onResults: () => render() });
   return { render, votes };
 }

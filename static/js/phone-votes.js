@@ -8,10 +8,11 @@
 // - borda / schulze: tap the options in order of preference; move up / down / remove buttons;
 // - yes / no / abstain: three big radio buttons.
 // A vote for registered participants only says so to the others (no ballot form) and tells them
-// how to register (a personal link).
+// how to register (a personal link). Live results above the server's per-ballot limit are
+// refreshed with `vote.results` while shown (votes-common.js, pollStaleResults).
 // User text only ever goes through textContent.
 import { el, format, plural, readJson } from "./live.js";
-import { byNewest, followVotes, gradeClass, gradeLabels, hasVotes, howTo, renderResults, voteTitle } from "./votes-common.js";
+import { byNewest, followVotes, gradeClass, gradeLabels, hasVotes, howTo, pollStaleResults, renderResults, voteTitle } from "./votes-common.js";
 
 const S = readJson("votes-strings", {});
 const $ = (id) => document.getElementById(id);
@@ -532,5 +533,12 @@ export function mountPhoneVotes(room) {
   });
 
   votes = followVotes(room, () => render());
+  // Revealed live results above the per-ballot limit: refresh them now and then (jittered, so
+  // that a room of phones does not ask at the same instant; the server shares one count).
+  pollStaleResults(room, votes, {
+    wanted: (vote) => Boolean(vote.revealed),
+    every: 8000 + Math.round(Math.random() * 4000),
+    onResults: () => render(),
+  });
   return { render, votes };
 }

@@ -61,6 +61,51 @@ export function gradeClass(index, count) {
 }
 
 /**
+ * A ballot event that carries the turnout but no results (above the server's
+ * VOTE_LIVE_RESULTS_MAX_BALLOTS, or results not public) leaves the results behind: count such
+ * events in `results_stale` (a client-side field) until fresh results arrive.
+ */
+function staleness(current, data) {
+  if ("results" in data) return 0;
+  if ("turnout" in data && !data.method) return (current.results_stale ?? 0) + 1;
+  return current.results_stale ?? 0;
+}
+
+/**
+ * Keep the live results of an open vote fresh when ballot events stop carrying them (docs/protocol.md,
+ * "Votes": above VOTE_LIVE_RESULTS_MAX_BALLOTS, refresh with `vote.results`). Every `every` ms,
+ * if an open vote for which `wanted(vote)` is true has had ballots since its last results, send one
+ * `vote.results` (never two at once, not while the page is hidden or offline) and merge the answer;
+ * then `onResults(vote)`. Nothing is sent while events carry the results or once the vote is closed.
+ * Returns a function that stops the polling.
+ */
+export function pollStaleResults(room, votes, { wanted, every = 3000, onResults = () => {} }) {
+  let inFlight = false;
+  async function tick() {
+    if (inFlight || !room.connected || document.visibilityState === "hidden") return;
+    const vote = byNewest(votes).find((v) => v.state === "open" && v.results_stale > 0 && wanted(v));
+    if (!vote) return;
+    const asked = vote.results_stale;
+    inFlight = true;
+    try {
+      const ack = await room.send("vote.results", { vote: vote.id });
+      const current = votes.get(vote.id);
+      if (!current || current.state !== "open" || !ack.data || ack.data.id !== vote.id) return;
+      // Ballots that arrived meanwhile may be missing from this count: stay stale for them.
+      const left = Math.max(0, (current.results_stale ?? 0) - asked);
+      votes.set(vote.id, { ...current, results: ack.data.results, results_stale: left });
+      onResults(votes.get(vote.id));
+    } catch {
+      // Results hidden again, vote closed, rate limit…: the next event or tick sorts it out.
+    } finally {
+      inFlight = false;
+    }
+  }
+  const timer = window.setInterval(tick, every);
+  return () => window.clearInterval(timer);
+}
+
+/**
  * Follow the room's votes. `onVotes(votes, state, reason)` runs after every change of the state;
  * `votes` is a Map id -> vote (payloads merged as they come).
  */
@@ -76,7 +121,7 @@ export function followVotes(room, onVotes) {
         const data = event.data;
         const current = votes.get(data.id);
         if (data.removed) votes.delete(data.id);
-        else if (current) votes.set(data.id, { ...current, ...data });
+        else if (current) votes.set(data.id, { ...current, ...data, results_stale: staleness(current, data) });
         else if (Array.isArray(data.options) || data.method) votes.set(data.id, data);
         // A small update of a vote this screen never saw: the next snapshot brings it.
       }

@@ -543,6 +543,39 @@ def test_ballot_cast_events_drop_results_above_the_live_limit(
     assert sorted(event["public"]) == ["id", "turnout"]
 
 
+# Ballot events carry no results (screens ask); a generous sharing delay for a slow machine.
+@override_settings(VOTE_LIVE_RESULTS_MAX_BALLOTS=0, VOTE_LIVE_RESULTS_SHARED_SECONDS=60)
+def test_vote_results_phones_share_one_recount_facilitators_get_a_fresh_one(room, monkeypatch):
+    meeting, (lea, karim, _ines) = room
+    vote = create(meeting)
+    recounts = []
+    real = selectors.compute_results
+    monkeypatch.setattr(
+        selectors, "compute_results", lambda v, *a: recounts.append(v.pk) or real(v, *a)
+    )
+
+    def read(actor):
+        return selectors.vote_results_for(meeting_id=meeting.pk, actor=actor, vote_id=vote.pk)
+
+    cast(meeting, lea, vote, dots(vote, 1))
+    board = read(facilitator_actor(meeting))["data"]
+    phone = read(participant_actor(karim))["data"]  # nothing changed: the same count
+    assert len(recounts) == 1
+    cast(meeting, karim, vote, dots(vote, 0, 1))
+    shared = read(participant_actor(lea))["data"]  # young enough: shared, not recounted
+    fresh = read(facilitator_actor(meeting))["data"]  # the board always sees the latest ballots
+    with override_settings(VOTE_LIVE_RESULTS_SHARED_SECONDS=0):
+        cast(meeting, lea, vote, dots(vote, 2))
+        recounted = read(participant_actor(karim))["data"]
+
+    assert phone == board
+    assert shared == board
+    assert fresh["turnout"]["ballots"] == 2
+    assert fresh["results"]["tally"]["totals"][str(opt(vote)[1])] == 1
+    assert recounted["results"]["tally"]["totals"][str(opt(vote)[0])] == 2
+    assert len(recounts) == 3
+
+
 # --- reveal ---------------------------------------------------------------------------------------
 
 
