@@ -195,6 +195,7 @@ class _Batch:
         self.new_supports: list[tuple[int, int | None]] = []
         self.supported: set[tuple[int, int | None]] = set()
         self.support_counts: dict[int, int] = {}
+        self.at_end: dict[Any, Callable[[], None]] = {}
 
     def run(
         self,
@@ -235,6 +236,18 @@ class _Batch:
         return reply
 
 
+def at_batch_end(key: Any, callback: Callable[[], None]) -> bool:
+    """Run `callback` once when the current group-commit batch ends, before its commit; a later
+    callback under the same `key` replaces an earlier one. False outside a batch (nothing is
+    registered: do the work now)."""
+    batch: _Batch | None = getattr(_batch_state, "batch", None)
+    if batch is None:
+        return False
+    batch.at_end.pop(key, None)  # re-inserted last: callbacks run in the order of their last use
+    batch.at_end[key] = callback
+    return True
+
+
 def batch_memo() -> dict[Any, Any] | None:
     """A dict that lives as long as the current group-commit batch (None outside one), for reads
     every command of the batch would repeat; the meeting row stays locked meanwhile."""
@@ -271,6 +284,8 @@ def run_batch(
         finally:
             _batch_state.batch = None
         _write_supports(batch)
+        for callback in batch.at_end.values():
+            callback()
         if batch.changed:
             Meeting.objects.filter(pk=meeting.pk).update(seq=meeting.seq)
         if batch.new_commands:

@@ -20,7 +20,14 @@ from deliberation.enums import IdeaState, RoomPhase
 from deliberation.errors import DomainError
 from deliberation.models import Idea, Meeting, Participant
 from deliberation.permissions import Actor
-from deliberation.services import Change, Event, batch_memo, clean_text, run_command
+from deliberation.services import (
+    Change,
+    Event,
+    at_batch_end,
+    batch_memo,
+    clean_text,
+    run_command,
+)
 
 from . import selectors, tally
 from .counting import DEFAULT_MAX_DOTS, grade_scale
@@ -301,10 +308,17 @@ def _turnout_event(
     mod: dict[str, Any] = {"id": vote.pk, "turnout": turnout}
     public: dict[str, Any] = {"id": vote.pk, "turnout": turnout}
     if turnout["ballots"] <= selectors.live_results_max_ballots():
-        live = selectors.compute_results(vote)
-        mod["results"] = live
-        if vote.revealed:
-            public["results"] = live
+
+        def count() -> None:
+            live = selectors.compute_results(vote)
+            mod["results"] = live
+            if vote.revealed:
+                public["results"] = live
+
+        # In a group commit, one count for the whole batch, carried by the last event that asks
+        # for it (screens merge events in order, so earlier ones need no results of their own).
+        if not at_batch_end(("vote.results", vote.pk), count):
+            count()
     return {
         "type": "vote.changed",
         "mod": mod,

@@ -9,6 +9,7 @@ import pytest
 from django.test import override_settings
 
 from deliberation import selectors as room_selectors
+from deliberation import services as room_services
 from deliberation.enums import IdeaState, RoomPhase
 from deliberation.errors import DomainError
 from deliberation.models import Idea, Meeting, Participant
@@ -791,3 +792,40 @@ def test_snapshot_votes_show_own_ballot_only_and_hide_drafts(room):
     assert for_board[0]["results"]["tally"]["ballot_count"] == 1
     assert for_board[0]["turnout"] == {"ballots": 1, "eligible": 3, "paper": 0}
     assert "my_ballot" not in for_board[0]
+
+
+# --- group commit -------------------------------------------------------------------------------
+
+
+def test_ballots_of_one_batch_are_counted_once_and_the_last_event_carries_it(
+    room, django_capture_on_commit_callbacks
+):
+    meeting, people = room
+    vote = create(meeting, settings={"dots": 2, "max_per_option": 2})
+    first, second, third = opt(vote)
+    ballots = [dots(vote, 2, 0, 0), dots(vote, 1, 1, 0), dots(vote, 0, 0, 2)]
+    calls = [
+        (
+            services.ballot_cast,
+            {
+                "meeting_id": meeting.pk,
+                "actor": participant_actor(person),
+                "client_id": f"b{n}",
+                "vote_id": vote.pk,
+                "ballot": ballot,
+            },
+        )
+        for n, (person, ballot) in enumerate(zip(people, ballots, strict=True))
+    ]
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        results = room_services.run_batch(meeting_id=meeting.pk, calls=calls)
+
+    assert all(not isinstance(r, DomainError) for r in results)
+    events = [e for cb in callbacks if hasattr(cb, "events") for e in cb.events]
+    assert [e["type"] for e in events] == ["vote.changed"] * 3
+    assert ["results" in e["mod"] for e in events] == [False, False, True]
+    assert [e["mod"]["turnout"]["ballots"] for e in events] == [1, 2, 3]
+    totals = events[-1]["mod"]["results"]["tally"]["totals"]
+    assert {int(k): v for k, v in totals.items()} == {first: 3, second: 1, third: 2}
+    assert events[-1]["mod"]["results"] == selectors.compute_results(Vote.objects.get(pk=vote.pk))
