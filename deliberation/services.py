@@ -7,6 +7,7 @@ change, takes the room's next sequence number and stores the reply under the cli
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 import threading
@@ -17,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -394,7 +395,7 @@ def idea_submit(
                 _("Doucement : %(max)s idées par minute au plus. Réessayez dans un instant."),
                 max=settings.IDEA_RATE_LIMIT_PER_MINUTE,
             )
-        idea = Idea.objects.create(
+        idea = Idea(
             meeting=meeting,
             author=actor.participant,
             text=clean,
@@ -402,6 +403,7 @@ def idea_submit(
             kind=clean_kind,
             state=IdeaState.PENDING if meeting.premoderation else IdeaState.VISIBLE,
         )
+        _insert(idea)
         return {"idea": idea.pk, "state": idea.state}, _idea_event(idea, meeting, created=True)
 
     return run_command(
@@ -538,6 +540,35 @@ def _sql(statement: str, params: list[Any]) -> Any:
         cursor.execute(statement, params)
         row = cursor.fetchone() if cursor.description else None
         return row, cursor.rowcount
+
+
+@functools.cache
+def _insert_statement(model: type[models.Model], vendor: str) -> tuple[str, tuple[Any, ...]]:
+    """INSERT … RETURNING id for `model`, and its fields in order; built once per model."""
+    fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+    quote = connection.ops.quote_name
+    # Table and column names from the model, quoted; values as %s parameters.
+    statement = "INSERT INTO {} ({}) VALUES ({}) RETURNING {}".format(  # noqa: S608
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+        quote(model._meta.pk.column),
+    )
+    return statement, fields
+
+
+def _insert(obj: models.Model) -> None:
+    """Save a new object as ``save()`` would (defaults, auto_now), with a statement built once
+    per model instead of compiled by the ORM each time; `obj.pk` is set."""
+    if not connection.features.can_return_columns_from_insert:
+        obj.save(force_insert=True)
+        return
+    statement, fields = _insert_statement(type(obj), connection.vendor)
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    row, _count = _sql(statement, params)
+    obj.pk = row[0]
+    obj._state.adding = False
+    obj._state.db = connection.alias
 
 
 def _ideas_since(participant_id: int | None, since: Any) -> int:

@@ -90,6 +90,29 @@ def test_idea_submit_stores_idea_and_takes_next_sequence_number(
     assert events[0]["own"] == {"pid": person.pk, "data": {**events[0]["public"], "mine": True}}
 
 
+def test_idea_submit_stores_every_field_as_the_orm_would(django_capture_on_commit_callbacks):
+    meeting = make_meeting()
+    author = make_participant(meeting)
+    with django_capture_on_commit_callbacks():
+        idea_id = submit(meeting, participant_actor(author), "Un  abri vélo", title="Vélo")["data"][
+            "idea"
+        ]
+    reference = Idea.objects.create(
+        meeting=meeting, author=author, text="Un  abri vélo", title="Vélo", kind="idea"
+    )
+
+    stored = Idea.objects.filter(pk=idea_id).values().get()
+    expected = Idea.objects.filter(pk=reference.pk).values().get()
+    for row in (stored, expected):
+        row.pop("id")
+        assert row.pop("created_at") is not None
+        assert row.pop("updated_at") is not None
+    assert stored == expected
+    assert selectors.board_snapshot(meeting.pk, participant_actor(author))["ideas"][0]["id"] == (
+        idea_id
+    )
+
+
 def test_idea_submit_same_client_id_applied_once():
     meeting = make_meeting()
     actor = participant_actor(make_participant(meeting))
