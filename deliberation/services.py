@@ -265,13 +265,16 @@ def run_batch(
     the DomainError that refused it. Used by the transport to absorb bursts (1,000 phones).
     """
     client_ids = [kwargs["client_id"] for _service, kwargs in calls if kwargs.get("client_id")]
+    actors = list({kwargs["actor"].key for _service, kwargs in calls if kwargs.get("client_id")})
     results: list[dict[str, Any] | DomainError] = []
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
         stored = {
             (actor_key, client_id): reply
+            # With the actors too, the lookup uses the (meeting, actor, client id) unique index
+            # instead of reading every command the room ever stored.
             for actor_key, client_id, reply in ClientCommand.objects.filter(
-                meeting_id=meeting_id, client_id__in=client_ids
+                meeting_id=meeting_id, actor__in=actors, client_id__in=client_ids
             ).values_list("actor", "client_id", "reply")
         }
         batch = _Batch(meeting, stored)

@@ -504,6 +504,36 @@ def test_group_commit_keeps_accepted_commands_and_drops_refused_ones():
     assert set(ClientCommand.objects.values_list("client_id", flat=True)) == {"a", "d"}
 
 
+def test_group_commit_answers_a_retry_from_an_earlier_batch_with_its_stored_reply():
+    meeting = make_meeting()
+    lea, karim = make_participant(meeting), make_participant(meeting)
+
+    def batch(*people):
+        return services.run_batch(
+            meeting_id=meeting.pk,
+            calls=[
+                (
+                    services.idea_submit,
+                    {
+                        "meeting_id": meeting.pk,
+                        "actor": participant_actor(who),
+                        "client_id": "m1",
+                        "text": f"Idée de {who.pk}",
+                    },
+                )
+                for who in people
+            ],
+        )
+
+    (first,) = batch(lea)
+    retried, other = batch(lea, karim)  # Léa's phone resends m1; Karim's m1 is his own
+
+    assert retried == first
+    assert other["data"]["idea"] != first["data"]["idea"]
+    assert Idea.objects.filter(author=lea).count() == 1
+    assert Idea.objects.filter(author=karim).count() == 1
+
+
 def test_group_commit_counts_supports_given_and_withdrawn_within_one_batch():
     meeting = make_meeting()
     author, ana, ben, cleo = (make_participant(meeting) for _ in range(4))
