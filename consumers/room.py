@@ -299,12 +299,12 @@ def _identify_and_snapshot(
         actor = Actor(participant=selectors.participant_for_device(meeting, device))
         if actor.participant is None:
             return actor, None
-    return actor, _snapshot(meeting_id, actor, lang)
+    return actor, _snapshot(meeting_id, actor, lang, meeting)
 
 
-def _snapshot(meeting_id: int, actor: Actor, lang: str) -> dict[str, Any]:
+def _snapshot(meeting_id: int, actor: Actor, lang: str, meeting: Any = None) -> dict[str, Any]:
     with translation.override(lang):
-        return selectors.board_snapshot(meeting_id, actor)
+        return selectors.board_snapshot(meeting_id, actor, meeting)
 
 
 # --- Commands: shape checks here, rules in deliberation.services ---------------------------------

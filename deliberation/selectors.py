@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
+from django.utils import translation
 
-from voting.selectors import votes_for_snapshot
+from voting.selectors import participant_vote_views, votes_for_snapshot, with_own_ballots
 
 from .enums import IdeaState
 from .models import Idea, Meeting, Participant, Support, Theme
@@ -26,61 +28,110 @@ def participant_for_device(meeting: Meeting, device: str | None) -> Participant 
     return Participant.objects.filter(meeting=meeting, device=device).first()
 
 
-def board_snapshot(meeting_id: int, actor: Actor) -> dict[str, Any]:
+def board_snapshot(meeting_id: int, actor: Actor, meeting: Meeting | None = None) -> dict[str, Any]:
     """Everything `actor` may see of the room now, with the room version it reflects.
 
     The version is read before the ideas: a change committed in between is in the snapshot and
-    comes again as an event, which clients apply idempotently.
+    comes again as an event, which clients apply idempotently. `meeting`: the row, if just read.
     """
-    meeting = Meeting.objects.get(pk=meeting_id)
-    ideas = Idea.objects.filter(meeting=meeting).exclude(
-        state__in=[IdeaState.DELETED, IdeaState.MERGED]
-    )
+    if meeting is None:
+        meeting = Meeting.objects.get(pk=meeting_id)
     if not actor.facilitator:
-        mine = Q(author_id=actor.participant_id)
-        if meeting.ideas_public:
-            ideas = ideas.filter(Q(state=IdeaState.VISIBLE) | mine)
-        else:
-            ideas = ideas.filter(mine)
+        return _participant_snapshot(meeting, actor)
     ideas = (
-        ideas.select_related("author", "from_group")
-        .prefetch_related(
-            Prefetch("merged_ideas", queryset=Idea.objects.select_related("author").order_by("pk"))
-        )
+        _with_details(Idea.objects.filter(meeting=meeting))
+        .exclude(state__in=[IdeaState.DELETED, IdeaState.MERGED])
         .order_by("created_at", "pk")
     )
-    supported: set[int] = set()
-    if actor.participant_id is not None:
-        # A support given to an idea later merged into another counts for the merged idea.
-        for idea_id, merged_into in Support.objects.filter(
-            participant_id=actor.participant_id, idea__meeting=meeting
-        ).values_list("idea_id", "idea__merged_into_id"):
-            supported.add(merged_into or idea_id)
-    idea_list = []
-    for idea in ideas:
-        payload: dict[str, Any] = dict(idea_payload(idea, merged=list(idea.merged_ideas.all())))
-        if actor.participant_id is not None:
-            payload["mine"] = idea.author_id == actor.participant_id
-            payload["supported"] = idea.pk in supported
-        idea_list.append(payload)
-    me: dict[str, Any]
-    if actor.facilitator:
-        me = {"role": "facilitator"}
-    else:
-        me = {
-            "role": "participant",
-            "id": actor.participant_id,
-            "name": actor.participant.display_name if actor.participant else "",
-        }
     return {
         "version": meeting.seq,
         "meeting": meeting_payload(meeting),
-        "ideas": idea_list,
+        "ideas": [_idea_row(idea)[2] for idea in ideas],
         "votes": votes_for_snapshot(meeting.pk, actor),
         "themes": [theme_payload(t) for t in Theme.objects.filter(meeting=meeting)],
-        "me": me,
+        "me": {"role": "facilitator"},
         **debrief_snapshot(meeting, actor),
     }
+
+
+# A phone's snapshot is the room's public part, the same for every phone at one room version, and
+# a few things of its own. When a room of phones connects (or reconnects after a Wi-Fi drop) the
+# public part is read once, not once per phone. Per process: (meeting, language) → (time, room
+# version, public part). The few changes that take no room sequence number (breakout groups made
+# from the meeting page) reach new snapshots within PUBLIC_PART_MAX_AGE.
+_public_parts: dict[tuple[int, str], tuple[float, int, dict[str, Any]]] = {}
+PUBLIC_PART_MAX_AGE = 2.0
+
+
+def _participant_snapshot(meeting: Meeting, actor: Actor) -> dict[str, Any]:
+    key = (meeting.pk, translation.get_language() or "")
+    now = time.monotonic()
+    hit = _public_parts.get(key)
+    if hit is not None and hit[1] == meeting.seq and now - hit[0] < PUBLIC_PART_MAX_AGE:
+        public = hit[2]
+    else:
+        public = _public_part(meeting)
+        if len(_public_parts) > 200:
+            _public_parts.clear()
+        _public_parts[key] = (now, meeting.seq, public)
+    pid = actor.participant_id
+    rows = public["ideas"]
+    own = Idea.objects.filter(meeting=meeting, author_id=pid).exclude(
+        state__in=[IdeaState.DELETED, IdeaState.MERGED]
+    )
+    if meeting.ideas_public:
+        own = own.exclude(state=IdeaState.VISIBLE)  # the visible ones are in the public part
+    own_rows = [_idea_row(idea) for idea in _with_details(own)]
+    if own_rows:
+        rows = sorted([*rows, *own_rows], key=lambda row: row[0])
+    # A support given to an idea later merged into another counts for the merged idea.
+    supported = {
+        merged_into or idea_id
+        for idea_id, merged_into in Support.objects.filter(
+            participant_id=pid, idea__meeting=meeting
+        ).values_list("idea_id", "idea__merged_into_id")
+    }
+    return {
+        "version": meeting.seq,
+        "meeting": meeting_payload(meeting),
+        "ideas": [
+            {**payload, "mine": author_id == pid, "supported": payload["id"] in supported}
+            for _order, author_id, payload in rows
+        ],
+        "votes": with_own_ballots(meeting.pk, actor, public["votes"]),
+        "themes": public["themes"],
+        "me": {
+            "role": "participant",
+            "id": pid,
+            "name": actor.participant.display_name if actor.participant else "",
+        },
+        "groups": public["groups"],
+    }
+
+
+def _public_part(meeting: Meeting) -> dict[str, Any]:
+    """What every participant of the room sees, read at the room version `meeting.seq`."""
+    ideas = Idea.objects.none()
+    if meeting.ideas_public:
+        ideas = _with_details(Idea.objects.filter(meeting=meeting, state=IdeaState.VISIBLE))
+    return {
+        "ideas": [_idea_row(idea) for idea in ideas.order_by("created_at", "pk")],
+        "votes": participant_vote_views(meeting.pk),
+        "themes": [theme_payload(t) for t in Theme.objects.filter(meeting=meeting)],
+        "groups": _groups(meeting),
+    }
+
+
+def _with_details(ideas: Any) -> Any:
+    return ideas.select_related("author", "from_group").prefetch_related(
+        Prefetch("merged_ideas", queryset=Idea.objects.select_related("author").order_by("pk"))
+    )
+
+
+def _idea_row(idea: Idea) -> tuple[tuple[Any, int], int | None, dict[str, Any]]:
+    """(sort key, author id, payload) of an idea read with `_with_details`."""
+    payload = dict(idea_payload(idea, merged=list(idea.merged_ideas.all())))
+    return (idea.created_at, idea.pk), idea.author_id, payload
 
 
 def current_seq(meeting_id: int) -> int:
@@ -90,15 +141,18 @@ def current_seq(meeting_id: int) -> int:
 # --- Debrief, timeline, groups, minutes (issue 6) ----------------------------------------------
 
 
+def _groups(meeting: Meeting) -> list[dict[str, Any]]:
+    return [
+        {"id": g.pk, "title": g.title, "color": g.group_color, "code": g.join_code}
+        for g in Meeting.objects.filter(parent=meeting).order_by("pk")
+    ]
+
+
 def debrief_snapshot(meeting: Meeting, actor: Actor) -> dict[str, Any]:
     """The snapshot's extra keys: the timeline (facilitators only) and the breakout groups."""
     from .payloads import timeline_mark_payload
 
-    groups = [
-        {"id": g.pk, "title": g.title, "color": g.group_color, "code": g.join_code}
-        for g in Meeting.objects.filter(parent=meeting).order_by("pk")
-    ]
-    extra: dict[str, Any] = {"groups": groups}
+    extra: dict[str, Any] = {"groups": _groups(meeting)}
     if actor.facilitator:
         extra["timeline"] = [timeline_mark_payload(m) for m in meeting.timeline.all()]
     return extra

@@ -34,3 +34,20 @@ def _close_database_thread_connections():
 
     # Outside any async_to_sync, Channels' thread-sensitive calls all run in this executor.
     SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state():
+    """Each test starts in French (the default) with empty per-process read caches: a test's
+    meeting may reuse the id (and room version) of an earlier test's rolled-back one."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from deliberation import selectors as room_selectors
+    from voting import selectors as vote_selectors
+
+    translation.activate(settings.LANGUAGE_CODE)
+    room_selectors._public_parts.clear()
+    vote_selectors._live_counts.clear()
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -112,34 +112,61 @@ def vote_view(
 def votes_for_snapshot(meeting_id: int, actor: Actor) -> list[dict[str, Any]]:
     """Every vote `actor` may see (drafts only for facilitators); a participant's view carries
     their own ballot (`my_ballot`) and whether they may vote."""
-    votes = Vote.objects.filter(meeting_id=meeting_id).prefetch_related("options")
     if not actor.facilitator:
-        votes = votes.exclude(state=BallotState.DRAFT)
-    votes = list(votes.annotate(ballot_count=Count("ballots", distinct=True)))
+        return with_own_ballots(meeting_id, actor, participant_vote_views(meeting_id))
+    votes = Vote.objects.filter(meeting_id=meeting_id).prefetch_related("options")
+    return [
+        dict(view)
+        for view in _views(votes.annotate(ballot_count=Count("ballots", distinct=True)), True)
+    ]
+
+
+VoteViews = list[tuple[int, bool, dict[str, Any]]]
+
+
+def participant_vote_views(meeting_id: int) -> VoteViews:
+    """What every participant sees of the room's votes, the same for all of them:
+    (vote id, registered only, view) each."""
+    votes = (
+        Vote.objects.filter(meeting_id=meeting_id)
+        .exclude(state=BallotState.DRAFT)
+        .prefetch_related("options")
+        .annotate(ballot_count=Count("ballots", distinct=True))
+    )
+    votes = list(votes)
+    return [
+        (vote.pk, vote.registered_only, dict(view))
+        for vote, view in zip(votes, _views(votes, False), strict=True)
+    ]
+
+
+def with_own_ballots(meeting_id: int, actor: Actor, views: VoteViews) -> list[dict[str, Any]]:
+    """The participant's copy of `views`, with their own ballot and whether they may vote."""
     mine: dict[int, Any] = {}
     registered = False
-    if actor.participant_id is not None:
+    if actor.participant_id is not None and views:
         mine = dict(
             Ballot.objects.filter(
                 participant_id=actor.participant_id, vote__meeting_id=meeting_id
             ).values_list("vote_id", "content")
         )
         registered = is_registered(actor.participant)
-    listed: list[dict[str, Any]] = []
-    for vote in votes:
-        payload: dict[str, Any] = dict(
-            vote_view(
-                vote,
-                facilitator=actor.facilitator,
-                options=list(vote.options.all()),
-                turnout_now=turnout(vote, ballots=vote.ballot_count),
-            )
+    return [
+        {**view, "my_ballot": mine.get(vote_id), "may_vote": registered or not registered_only}
+        for vote_id, registered_only, view in views
+    ]
+
+
+def _views(votes: Any, facilitator: bool) -> list[Any]:
+    return [
+        vote_view(
+            vote,
+            facilitator=facilitator,
+            options=list(vote.options.all()),
+            turnout_now=turnout(vote, ballots=vote.ballot_count),
         )
-        if not actor.facilitator:
-            payload["my_ballot"] = mine.get(vote.pk)
-            payload["may_vote"] = registered or not vote.registered_only
-        listed.append(payload)
-    return listed
+        for vote in votes
+    ]
 
 
 def live_results_shared_seconds() -> float:

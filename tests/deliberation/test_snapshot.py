@@ -1,0 +1,95 @@
+"""A phone's snapshot: the room's public part read once per room version, and its own things."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from deliberation import selectors, services
+from deliberation.enums import IdeaState
+from deliberation.models import Meeting
+from tests.factories import facilitator_actor, make_meeting, make_participant, participant_actor
+
+pytestmark = pytest.mark.django_db
+
+
+def post(meeting: Meeting, who, text: str) -> int:
+    reply = services.idea_submit(
+        meeting_id=meeting.pk, actor=participant_actor(who), client_id=None, text=text
+    )
+    return reply["data"]["idea"]
+
+
+def snapshot(meeting: Meeting, who) -> dict:
+    return selectors.board_snapshot(meeting.pk, participant_actor(who))
+
+
+def test_phones_share_the_public_part_and_keep_their_own_flags():
+    meeting = make_meeting()
+    lea, karim, ines = (make_participant(meeting, n) for n in ("Léa", "Karim", "Inès"))
+    bancs = post(meeting, lea, "Des bancs")
+    ombre = post(meeting, karim, "De l'ombre")
+    services.idea_support(
+        meeting_id=meeting.pk, actor=participant_actor(ines), client_id=None, idea_id=bancs
+    )
+
+    with CaptureQueriesContext(connection) as fresh:
+        first = snapshot(meeting, lea)
+    with CaptureQueriesContext(connection) as shared:
+        second = snapshot(meeting, ines)
+
+    def flags(snap):
+        return [(i["id"], i["mine"], i["supported"], i["supports"]) for i in snap["ideas"]]
+
+    assert flags(first) == [(bancs, True, False, 1), (ombre, False, False, 0)]
+    assert flags(second) == [(bancs, False, True, 1), (ombre, False, False, 0)]
+    assert (first["me"]["name"], second["me"]["name"]) == ("Léa", "Inès")
+    assert first["version"] == second["version"] == Meeting.objects.get().seq
+    # The second phone read the room's row (its version) and its own things (pending ideas,
+    # supports); the ideas list, themes, votes and groups came from the first one's read.
+    read_again = {
+        "deliberation_theme",
+        "voting_vote",
+        'deliberation_meeting" WHERE "deliberation_meeting"."parent_id',
+    }
+    assert len(shared.captured_queries) == 3, [q["sql"][:90] for q in shared.captured_queries]
+    assert not any(
+        f'FROM "{table}"' in q["sql"] for q in shared.captured_queries for table in read_again
+    )
+    assert len(fresh.captured_queries) > len(shared.captured_queries) + 2
+
+
+def test_a_change_is_in_the_next_snapshot_at_once():
+    meeting = make_meeting()
+    lea, karim = make_participant(meeting), make_participant(meeting)
+    post(meeting, lea, "Des bancs")
+    assert [i["text"] for i in snapshot(meeting, karim)["ideas"]] == ["Des bancs"]
+
+    post(meeting, lea, "Un kiosque")
+
+    assert [i["text"] for i in snapshot(meeting, karim)["ideas"]] == ["Des bancs", "Un kiosque"]
+
+
+def test_pending_and_hidden_ideas_only_in_their_authors_snapshot_in_order():
+    meeting = make_meeting()
+    lea, karim = make_participant(meeting), make_participant(meeting)
+    first = post(meeting, lea, "Visible d'abord")
+    Meeting.objects.filter(pk=meeting.pk).update(premoderation=True)
+    meeting.refresh_from_db()
+    pending = post(meeting, lea, "En attente")
+    Meeting.objects.filter(pk=meeting.pk).update(premoderation=False)
+    meeting.refresh_from_db()
+    last = post(meeting, karim, "Visible ensuite")
+
+    lea_view = [(i["id"], i["state"]) for i in snapshot(meeting, lea)["ideas"]]
+    karim_view = [(i["id"], i["state"]) for i in snapshot(meeting, karim)["ideas"]]
+    board = selectors.board_snapshot(meeting.pk, facilitator_actor(meeting))["ideas"]
+
+    assert lea_view == [
+        (first, IdeaState.VISIBLE),
+        (pending, IdeaState.PENDING),
+        (last, IdeaState.VISIBLE),
+    ]
+    assert karim_view == [(first, IdeaState.VISIBLE), (last, IdeaState.VISIBLE)]
+    assert [i["id"] for i in board] == [first, pending, last]
