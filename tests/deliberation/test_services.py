@@ -534,6 +534,28 @@ def test_group_commit_answers_a_retry_from_an_earlier_batch_with_its_stored_repl
     assert Idea.objects.filter(author=karim).count() == 1
 
 
+@override_settings(IDEA_RATE_LIMIT_PER_MINUTE=3)
+def test_group_commit_applies_the_idea_rate_limit_across_earlier_and_batched_ideas():
+    meeting = make_meeting()
+    lea, karim = make_participant(meeting), make_participant(meeting)
+    for n in range(2):
+        submit(meeting, participant_actor(lea), f"Avant {n}")
+
+    def idea(who, text):
+        kwargs = {"meeting_id": meeting.pk, "actor": participant_actor(who), "client_id": None}
+        return services.idea_submit, {**kwargs, "text": text}
+
+    results = services.run_batch(
+        meeting_id=meeting.pk,
+        calls=[idea(lea, "Trois"), idea(karim, "Une"), idea(lea, "Quatre"), idea(lea, "Cinq")],
+    )
+
+    codes = [r.code if isinstance(r, DomainError) else "ok" for r in results]
+    assert codes == ["ok", "ok", "idea.rate_limited", "idea.rate_limited"]
+    assert Idea.objects.filter(author=lea).count() == 3
+    assert Idea.objects.filter(author=karim).count() == 1
+
+
 def test_group_commit_counts_supports_given_and_withdrawn_within_one_batch():
     meeting = make_meeting()
     author, ana, ben, cleo = (make_participant(meeting) for _ in range(4))
