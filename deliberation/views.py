@@ -106,9 +106,8 @@ def join_by_code(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-def join(request: HttpRequest, code: str) -> HttpResponse:
-    """The URL in the QR code: a one-tap join, no account."""
+def meeting_or_404(request: HttpRequest, code: str) -> Meeting | HttpResponse:
+    """The meeting with this join code, or the "unknown meeting" page (404) to return."""
     meeting = selectors.meeting_by_code(code)
     if meeting is None:
         return render(
@@ -117,6 +116,15 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
             {"code": code[:12], "code_form": JoinCodeForm()},
             status=404,
         )
+    return meeting
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, code: str) -> HttpResponse:
+    """The URL in the QR code: a one-tap join, no account."""
+    meeting = meeting_or_404(request, code)
+    if isinstance(meeting, HttpResponse):
+        return meeting
     if meeting.join_code != code:
         return redirect("join", code=meeting.join_code)
     device = _device(request)

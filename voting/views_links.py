@@ -26,9 +26,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from deliberation import selectors as room_selectors
 from deliberation.errors import DomainError
-from deliberation.forms import JoinCodeForm, JoinForm
+from deliberation.forms import JoinForm
 from deliberation.models import Meeting
-from deliberation.views import device_of, facilitated_meeting, new_device, remember_device
+from deliberation.views import (
+    device_of,
+    facilitated_meeting,
+    meeting_or_404,
+    new_device,
+    remember_device,
+)
 from informaction.qr import qr_svg
 
 from . import passes
@@ -45,19 +51,6 @@ def _private(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
-
-
-def _meeting_or_404(request: HttpRequest, code: str) -> Meeting | HttpResponse:
-    """The meeting with this join code, or the "unknown meeting" page (404)."""
-    meeting = room_selectors.meeting_by_code(code)
-    if meeting is None:
-        return render(
-            request,
-            "deliberation/join_unknown.html",
-            {"code": code[:12], "code_form": JoinCodeForm()},
-            status=404,
-        )
-    return meeting
 
 
 def _refused(
@@ -116,7 +109,7 @@ def _join_with_pass(request: HttpRequest, meeting: Meeting, voter_pass: VoterPas
 @require_http_methods(["GET", "POST"])
 def join_personal(request: HttpRequest, code: str, token: str) -> HttpResponse:
     """A personal link: join and register as a voter (source "link")."""
-    meeting = _meeting_or_404(request, code)
+    meeting = meeting_or_404(request, code)
     if isinstance(meeting, HttpResponse):
         return meeting
     if meeting.join_code != code:
@@ -131,7 +124,7 @@ def join_personal(request: HttpRequest, code: str, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def join_ticket(request: HttpRequest, code: str, token: str) -> HttpResponse:
     """An event ticket of the meeting's session: join and register as a voter (source "ticket")."""
-    meeting = _meeting_or_404(request, code)
+    meeting = meeting_or_404(request, code)
     if isinstance(meeting, HttpResponse):
         return meeting
     if meeting.join_code != code:

@@ -70,12 +70,12 @@ def _manage(env: dict[str, str], *args: str) -> None:
 
 
 @contextmanager
-def _own_database(database_url: str) -> Iterator[str]:
+def own_database(database_url: str, label: str = "") -> Iterator[str]:
     """A fresh PostgreSQL database on the server of `database_url`, dropped afterwards."""
     import psycopg
 
     parts = urlsplit(database_url)
-    name = f"informaction_e2e_{os.getpid()}"
+    name = f"informaction_e2e_{label}{os.getpid()}"
     with psycopg.connect(database_url, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -100,11 +100,11 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "REDIS_PREFIX": f"informaction-e2e-{os.getpid()}",
         }
         if os.environ.get("DATABASE_URL"):
-            env["DATABASE_URL"] = stack.enter_context(_own_database(os.environ["DATABASE_URL"]))
-        yield from _serve(env, data_dir)
+            env["DATABASE_URL"] = stack.enter_context(own_database(os.environ["DATABASE_URL"]))
+        yield from serve(env, data_dir)
 
 
-def _serve(env: dict[str, str], data_dir: Path) -> Iterator[str]:
+def serve(env: dict[str, str], data_dir: Path) -> Iterator[str]:
     _manage(env, "migrate", "--no-input", "-v", "0")
     _manage(env, "seed_demo")
     port = _free_port()

@@ -8,34 +8,17 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from .conftest import _serve
+from .conftest import own_database, serve
 from .test_board_phone import PHONE, Watch, open_phone
 from .test_votes import add_dots, board_row, create_vote, login_board, option_labels
 
 pytestmark = pytest.mark.e2e
-
-
-@contextmanager
-def _database(database_url: str) -> Iterator[str]:
-    """A PostgreSQL database of this server's own (not the shared e2e server's), dropped after."""
-    import psycopg
-
-    name = f"informaction_e2e_live_{os.getpid()}"
-    with psycopg.connect(database_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(urlsplit(database_url)._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(database_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +35,9 @@ def limited_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "REDIS_PREFIX": f"informaction-e2e-live-{os.getpid()}",
         }
         if os.environ.get("DATABASE_URL"):
-            env["DATABASE_URL"] = stack.enter_context(_database(os.environ["DATABASE_URL"]))
-        yield from _serve(env, data_dir)
+            database = own_database(os.environ["DATABASE_URL"], "live_")
+            env["DATABASE_URL"] = stack.enter_context(database)
+        yield from serve(env, data_dir)
 
 
 def phone_row(phone: Any, label: str) -> Any:
