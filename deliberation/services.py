@@ -370,14 +370,6 @@ def _get_idea(meeting: Meeting, idea_id: Any) -> Idea:
     return idea
 
 
-def _visible_to(idea: Idea, meeting: Meeting, actor: Actor) -> bool:
-    if actor.facilitator:
-        return True
-    if idea.author_id is not None and idea.author_id == actor.participant_id:
-        return True
-    return idea.state == IdeaState.VISIBLE and meeting.ideas_public
-
-
 # --- Participant commands ---------------------------------------------------------------------
 
 
