@@ -137,7 +137,7 @@ def run_command(
     transaction instead of opening its own, in a savepoint unless `refuses_before_writing` says
     that `change` raises DomainError only before its first write (the crowd's commands).
     """
-    batch: _Batch | None = getattr(_batch_state, "batch", None)
+    batch = _current_batch()
     if batch is not None:
         return batch.run(
             actor=actor,
@@ -179,6 +179,11 @@ def run_command(
 
 
 _batch_state = threading.local()
+
+
+def _current_batch() -> _Batch | None:
+    """The group-commit batch this thread is running, if any."""
+    return getattr(_batch_state, "batch", None)
 
 
 class _Batch:
@@ -245,7 +250,7 @@ def at_batch_end(key: Any, callback: Callable[[], None]) -> bool:
     """Run `callback` once when the current group-commit batch ends, before its commit; a later
     callback under the same `key` replaces an earlier one. False outside a batch (nothing is
     registered: do the work now)."""
-    batch: _Batch | None = getattr(_batch_state, "batch", None)
+    batch = _current_batch()
     if batch is None:
         return False
     batch.at_end.pop(key, None)  # re-inserted last: callbacks run in the order of their last use
@@ -256,7 +261,7 @@ def at_batch_end(key: Any, callback: Callable[[], None]) -> bool:
 def batch_memo() -> dict[Any, Any] | None:
     """A dict that lives as long as the current group-commit batch (None outside one), for reads
     every command of the batch would repeat; the meeting row stays locked meanwhile."""
-    batch: _Batch | None = getattr(_batch_state, "batch", None)
+    batch = _current_batch()
     return batch.memo if batch is not None else None
 
 
@@ -407,9 +412,10 @@ def idea_submit(
             state=IdeaState.PENDING if meeting.premoderation else IdeaState.VISIBLE,
         )
         _insert(idea)
-        batch: _Batch | None = getattr(_batch_state, "batch", None)
+        batch = _current_batch()
         if batch is not None and batch.recent_ideas is not None:
-            batch.recent_ideas[actor.participant_id] = _recent_ideas(actor.participant_id) + 1
+            pid = actor.participant_id
+            batch.recent_ideas[pid] = batch.recent_ideas.get(pid, 0) + 1
         return {"idea": idea.pk, "state": idea.state}, _idea_event(idea, meeting, created=True)
 
     return run_command(
@@ -483,7 +489,7 @@ def idea_support(
             raise DomainError("idea.not_found", _("Cette idée n'existe pas."))
         state, author_id, supports, supported = found
         pair = (idea_id, actor.participant_id)
-        batch: _Batch | None = getattr(_batch_state, "batch", None)
+        batch = _current_batch()
         if batch is not None:  # earlier supports of this batch are not written yet
             supports = batch.support_counts.get(idea_id, supports)
             supported = supported or pair in batch.supported
@@ -581,7 +587,7 @@ def _recent_ideas(participant_id: int | None) -> int:
     """How many ideas the participant posted in the last minute (the rate limit). In a batch, one
     statement counts them for every participant of the batch."""
     since = connection.ops.adapt_datetimefield_value(timezone.now() - timedelta(minutes=1))
-    batch: _Batch | None = getattr(_batch_state, "batch", None)
+    batch = _current_batch()
     if batch is None or participant_id not in batch.participant_ids:
         row, _count = _sql(
             "SELECT COUNT(*) FROM deliberation_idea WHERE author_id = %s AND created_at >= %s",
