@@ -7,299 +7,14 @@
 // Prints JSON lines on stdout: {"event":"connected",...}, {"event":"measure_start"},
 // {"event":"measure_end"}, then {"event":"result", ...} (numbers in milliseconds).
 // Only connects to the URL it is given (bench/load_room.py passes 127.0.0.1).
+// The screens, statistics and texts are in room.mjs (shared with chaos.mjs).
 
-import { readFileSync } from "node:fs";
-import { performance } from "node:perf_hooks";
-import WebSocket from "ws";
+import {
+  Screen, acks, boardSeen, cfg, countInto, emit, now, sleep, state, stats, summary,
+} from "./room.mjs";
 
-const cfg = JSON.parse(readFileSync(process.argv[2], "utf8"));
-const now = () => performance.now();
-const emit = (obj) => process.stdout.write(JSON.stringify(obj) + "\n");
-
-// --- deterministic random (mulberry32) -----------------------------------------------------------
-let seed = (cfg.seed ?? 1) >>> 0;
-function rand() {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const pick = (arr) => arr[Math.floor(rand() * arr.length)];
-function nextDelay() {
-  const mean = cfg.rate * 1000;
-  if (cfg.arrival === "exp") return -Math.log(1 - rand()) * mean;
-  return mean * (0.5 + rand());
-}
-
-// --- short French ideas, 40-120 characters ---------------------------------------------------------
-const STARTS = [
-  "Plus de bancs", "Des arbres", "Une piste cyclable", "Un marché bio", "Des toilettes publiques",
-  "Un jardin partagé", "Des fontaines", "Une navette gratuite", "Un atelier de réparation",
-  "Des jeux pour enfants", "Un éclairage solaire", "Une boîte à livres", "Des parkings vélo",
-  "Un conseil de quartier", "Une fête des voisins",
-];
-const PLACES = [
-  "place du marché", "près de l'école", "le long du canal", "devant la mairie", "au parc central",
-  "rue de la gare", "dans le quartier nord", "à côté de la médiathèque", "sur le parvis de l'église",
-];
-const WHYS = [
-  "pour les personnes âgées", "pour que les familles restent", "afin de réduire les voitures",
-  "parce qu'il fait trop chaud l'été", "pour se retrouver le dimanche", "et ce serait moins cher",
-  "pour la sécurité des enfants", "comme à Grenoble", "avant les prochaines élections",
-];
-function ideaText() {
-  let text = `${pick(STARTS)} ${pick(PLACES)}`;
-  while (text.length < 40 || (text.length < 90 && rand() < 0.5)) text += ` ${pick(WHYS)}`;
-  return text.length > 120 ? text.slice(0, 117).trimEnd() + "…" : text;
-}
-
-// --- statistics --------------------------------------------------------------------------------------
-const stats = {
-  attempted: 0,
-  connected: 0,
-  connect_failed: {},
-  connect_ms: [],
-  unexpected_close: {},
-  reconnects: 0,
-  resent: 0,
-  sent: { "idea.submit": 0, "idea.support": 0 },
-  acked: { "idea.submit": 0, "idea.support": 0 },
-  ack_ms: [],
-  errors: {},
-  refusals: {},
-  late_ack: 0,
-  chain_breaks: 0,
-  overlaps: 0,
-  gap_frames: 0,
-  resyncs: 0,
-  frames_window: 0,
-  bytes_window: 0,
-  frames_total: 0,
-  bytes_total: 0,
-  board_frames: 0,
-  board_chain_breaks: 0,
-  loop_lag_ms: [],
-};
-const NORMAL_REFUSALS = new Set(["idea.already_supported", "idea.own_idea", "idea.not_supported"]);
-const countInto = (obj, key) => { obj[key] = (obj[key] || 0) + 1; };
-const acks = []; // [seq, sendTime, ackTime]
-const boardSeen = []; // [upto, time] in arrival order (upto only grows)
-let measuring = false;
-let sendingOn = false;
 let measureStart = 0;
 let measureEnd = 0;
-
-function countFrame(len) {
-  stats.frames_total += 1;
-  stats.bytes_total += len;
-  if (measuring) {
-    stats.frames_window += 1;
-    stats.bytes_window += len;
-  }
-}
-
-// --- one screen ------------------------------------------------------------------------------------
-// A delta frame's head says all a screen needs to check its chain: `{"type":"delta","from":N,
-// "upto":M[,"gap":true]`. The events are read once per frame (the first phone to get it), and the
-// ideas they show go to one list the phones pick from: every phone sees the same public ideas,
-// and parsing 1,000 copies of each 12 kB frame made the one client core, not the server, the
-// limit of the measurement. A phone's own ideas and supports come from its acks.
-const DELTA_HEAD = /^\{"type":"delta","from":(\d+),"upto":(\d+)(,"gap":true)?/;
-const roomIdeas = []; // visible idea ids seen by any phone
-const roomKnown = new Set();
-const readFrames = new Set(); // "from:upto" of the delta frames whose events were read
-
-class Screen {
-  constructor(index, cookie, board) {
-    this.index = index;
-    this.cookie = cookie;
-    this.board = board;
-    this.version = -1;
-    this.ready = false;
-    this.everReady = false;
-    this.mine = new Set();
-    this.supported = new Set();
-    this.pending = new Map(); // id -> {kind, t0, frame}
-    this.counter = 0;
-    this.timer = null;
-    this.ws = null;
-    this.closedByUs = false;
-    this.backoff = 1000;
-  }
-
-  open() {
-    const t0 = now();
-    if (!this.everReady && !this.board) stats.attempted += 1;
-    const ws = new WebSocket(cfg.url, {
-      perMessageDeflate: false,
-      headers: { Origin: cfg.origin, Cookie: this.cookie },
-      handshakeTimeout: cfg.connect_timeout * 1000,
-    });
-    this.ws = ws;
-    this.ready = false;
-    ws.on("unexpected-response", (_req, res) => {
-      if (!this.everReady) countInto(stats.connect_failed, `http_${res.statusCode}`);
-      ws.terminate();
-    });
-    ws.on("error", (err) => {
-      if (!this.everReady) countInto(stats.connect_failed, err.code || err.message.slice(0, 40));
-    });
-    ws.on("close", (code) => {
-      if (this.closedByUs) return;
-      if (this.ready || this.everReady) {
-        countInto(stats.unexpected_close, String(code));
-        this.ready = false;
-        if (sendingOn || this.pending.size) {
-          // docs/protocol.md: reconnect with backoff, resend every unacknowledged message.
-          stats.reconnects += 1;
-          setTimeout(() => this.open(), this.backoff * (0.5 + rand()));
-          this.backoff = Math.min(this.backoff * 2, 30000);
-        }
-      }
-    });
-    ws.on("message", (data, isBinary) => {
-      countFrame(data.length);
-      if (isBinary) return;
-      const head = DELTA_HEAD.exec(data.toString("latin1", 0, Math.min(data.length, 96)));
-      if (head === null) {
-        this.onFrame(JSON.parse(data.toString()), t0);
-        return;
-      }
-      const from = Number(head[1]);
-      const upto = Number(head[2]);
-      if (!this.board && !readFrames.has(`${from}:${upto}`)) {
-        readFrames.add(`${from}:${upto}`);
-        for (const ev of JSON.parse(data.toString()).events) {
-          if (ev.type === "idea.changed") this.learn(ev.data);
-        }
-      }
-      this.onDelta(from, upto, head[3] !== undefined, now());
-    });
-  }
-
-  onFrame(msg, t0) {
-    const t = now();
-    switch (msg.type) {
-      case "snapshot": {
-        this.version = msg.data.version;
-        if (!this.board) {
-          for (const idea of msg.data.ideas) this.learn(idea);
-        } else {
-          boardSeen.push([msg.data.version, t]);
-        }
-        if (!this.everReady) {
-          this.everReady = true;
-          if (!this.board) {
-            stats.connected += 1;
-            stats.connect_ms.push(t - t0);
-          }
-          onConnected();
-        }
-        this.ready = true;
-        this.backoff = 1000;
-        for (const [, p] of this.pending) {
-          stats.resent += 1;
-          this.ws.send(p.frame);
-        }
-        break;
-      }
-      case "ack": {
-        const p = this.pending.get(msg.id);
-        if (!p) {
-          stats.late_ack += 1;
-          break;
-        }
-        this.pending.delete(msg.id);
-        stats.acked[p.kind] += 1;
-        stats.ack_ms.push(t - p.t0);
-        acks.push([msg.seq, p.t0, t]);
-        if (p.kind === "idea.submit") this.mine.add(msg.data.idea);
-        else this.supported.add(msg.data.idea);
-        break;
-      }
-      case "error": {
-        const p = msg.id != null ? this.pending.get(msg.id) : undefined;
-        if (p) this.pending.delete(msg.id);
-        if (NORMAL_REFUSALS.has(msg.code)) countInto(stats.refusals, msg.code);
-        else countInto(stats.errors, msg.code);
-        break;
-      }
-      default:
-        break; // presence
-    }
-  }
-
-  onDelta(from, upto, gap, t) {
-    if (this.board) stats.board_frames += 1;
-    if (from > this.version) {
-      if (this.board) stats.board_chain_breaks += 1;
-      else stats.chain_breaks += 1;
-      this.resync();
-    } else if (from < this.version) {
-      stats.overlaps += 1;
-    }
-    if (upto > this.version) this.version = upto;
-    if (this.board) boardSeen.push([upto, t]);
-    if (gap) {
-      stats.gap_frames += 1;
-      this.resync();
-    }
-  }
-
-  learn(idea) {
-    if (idea.removed) return; // rare here; a stale id only earns an idea.not_found
-    if (idea.mine) this.mine.add(idea.id);
-    if (idea.supported) this.supported.add(idea.id);
-    if (idea.text === undefined || idea.state !== "visible" || roomKnown.has(idea.id)) return;
-    roomKnown.add(idea.id);
-    roomIdeas.push(idea.id);
-  }
-
-  resync() {
-    stats.resyncs += 1;
-    this.ws.send(JSON.stringify({ type: "snapshot.get", id: `r${this.index}-${++this.counter}` }));
-  }
-
-  schedule(first) {
-    const delay = first ? rand() * cfg.rate * 1000 : nextDelay();
-    this.timer = setTimeout(() => {
-      if (!sendingOn) return;
-      if (this.ready) this.act();
-      this.schedule(false);
-    }, delay);
-  }
-
-  act() {
-    let kind = rand() < 0.5 ? "idea.support" : "idea.submit";
-    let target = null;
-    if (kind === "idea.support") {
-      for (let tries = 0; tries < 5 && roomIdeas.length; tries += 1) {
-        const id = pick(roomIdeas);
-        if (!this.mine.has(id) && !this.supported.has(id)) {
-          target = id;
-          break;
-        }
-      }
-      if (target === null) kind = "idea.submit";
-    }
-    const id = `p${this.index}-${++this.counter}`;
-    const frame = JSON.stringify(
-      kind === "idea.submit"
-        ? { type: kind, id, data: { text: ideaText() } }
-        : { type: kind, id, data: { idea: target } },
-    );
-    stats.sent[kind] += 1;
-    this.pending.set(id, { kind, t0: now(), frame });
-    this.ws.send(frame);
-  }
-
-  close() {
-    this.closedByUs = true;
-    clearTimeout(this.timer);
-    if (this.ws) this.ws.terminate();
-  }
-}
 
 // --- run ----------------------------------------------------------------------------------------------
 const phones = cfg.phones.map((cookie, i) => new Screen(i, cookie, false));
@@ -308,17 +23,16 @@ const everyone = [board, ...phones];
 let settled = 0;
 let allSettled;
 const settledPromise = new Promise((resolve) => { allSettled = resolve; });
-function onConnected() {
+state.hooks.connected = () => {
   settled += 1;
   if (settled >= everyone.length) allSettled();
-}
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+};
 
 // Event-loop lag of the client itself: if it grows, the client (not the server) is the limit.
 let lastTick = now();
 const lagTimer = setInterval(() => {
   const t = now();
-  if (measuring) stats.loop_lag_ms.push(Math.max(0, t - lastTick - 100));
+  if (state.measuring) stats.loop_lag_ms.push(Math.max(0, t - lastTick - 100));
   lastTick = t;
 }, 100);
 
@@ -336,14 +50,14 @@ async function main() {
   await Promise.race([settledPromise, sleep(cfg.connect_timeout * 1000)]);
   emit({ event: "connected", connected: stats.connected, attempted: stats.attempted });
   await sleep(500);
-  measuring = true;
-  sendingOn = true;
+  state.measuring = true;
+  state.sendingOn = true;
   measureStart = now();
   emit({ event: "measure_start" });
   for (const p of phones) if (p.ready) p.schedule(true);
   await sleep(cfg.duration * 1000);
-  sendingOn = false;
-  measuring = false;
+  state.sendingOn = false;
+  state.measuring = false;
   measureEnd = now();
   emit({ event: "measure_end" });
   // Grace period: answers still in flight, and the board catching up.
@@ -361,15 +75,6 @@ function boardCaughtUp() {
   for (const a of acks) if (a[0] > maxSeq) maxSeq = a[0];
   return board.version >= maxSeq;
 }
-
-function pct(values, q) {
-  if (!values.length) return null;
-  const s = Float64Array.from(values).sort();
-  return Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))] * 10) / 10;
-}
-const summary = (v) => ({
-  n: v.length, p50: pct(v, 0.5), p95: pct(v, 0.95), p99: pct(v, 0.99), max: pct(v, 1),
-});
 
 let finished = false;
 function finish(reason) {
