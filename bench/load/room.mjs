@@ -87,12 +87,13 @@ export const countInto = (obj, key) => { obj[key] = (obj[key] || 0) + 1; };
 export const acks = []; // [seq, sendTime, ackTime]
 export const boardSeen = []; // [upto, time] in arrival order (upto only grows)
 // What the scenario switches while Screens run. `tag` prefixes message ids (chaos phases);
-// hooks see every message sent, acked and refused, and every snapshot that made a screen ready.
+// hooks see every message sent, acked (p null: no longer pending) and refused, every unexpected
+// close, and the first snapshot of each screen.
 export const state = {
   measuring: false,
   sendingOn: false,
   tag: "",
-  hooks: { connected() {}, sent() {}, ack() {}, error() {} },
+  hooks: { connected() {}, sent() {}, ack() {}, error() {}, closed() {} },
 };
 
 export function countFrame(len) {
@@ -158,6 +159,7 @@ export class Screen {
       if (this.closedByUs) return;
       if (this.ready || this.everReady) {
         countInto(stats.unexpected_close, String(code));
+        state.hooks.closed(this, code);
         this.ready = false;
         if (state.sendingOn || this.pending.size) {
           // docs/protocol.md: reconnect with backoff, resend every unacknowledged message.
@@ -221,6 +223,7 @@ export class Screen {
         const p = this.pending.get(msg.id);
         if (!p) {
           stats.late_ack += 1;
+          state.hooks.ack(this, null, msg);
           break;
         }
         this.pending.delete(msg.id);
