@@ -334,6 +334,13 @@ class Chaos:
             with contextlib.suppress(Exception):
                 if proc is not None:
                     proc.stop()
+        if self.args.keep_logs:
+            keep = Path(self.args.keep_logs)
+            keep.mkdir(parents=True, exist_ok=True)
+            for log in [*self.tmp.glob("*.log"), self.pg.dir / "server.log"]:
+                with contextlib.suppress(OSError):
+                    shutil.copy(log, keep / f"{log.stem if log.parent == self.tmp else 'pg'}.log")
+            print(f"logs copied to {keep}")
         self.pg.stop()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
@@ -408,6 +415,7 @@ class Chaos:
                     "hostile_cookie": setup["phones"][a.phones],
                     "board_cookie": setup["board_cookie"],
                     "rate": a.rate,
+                    "support_share": a.support_share,
                     "arrival": "uniform",
                     "ramp": 200,
                     "grace": a.grace,
@@ -474,6 +482,7 @@ class Chaos:
             "s": result["latest_s"],
             "behind": result["behind"],
             "behind_disconnected": result["disconnected"],
+            "behind_why": result["why"],
         }
 
     def phase(self, name: str) -> dict[str, Any]:
@@ -491,10 +500,15 @@ class Chaos:
             "latest_s": result["latest_s"] if result["ok"] else None,
             "behind": result["behind"],
             "behind_disconnected": result["disconnected"],
+            "behind_why": result["why"],
             "board_behind": result["board_behind"],
             "repair": None,
         }
-        state = "every screen on it" if result["ok"] else f"{result['behind']} screens FROZEN"
+        state = (
+            "every screen on it"
+            if result["ok"]
+            else f"{result['behind']} screens behind {result['why']}"
+        )
         self.say(f"{name}: version {result['seq']} after {result['latest_s']} s: {state}")
         if not result["ok"] and self.args.repair:
             record["repair"] = self.repair()
@@ -566,6 +580,8 @@ def summarise(
                 "unanswered": client["unanswered"].get(TAGS[name], 0),
                 "server_error": errors.get("server.error", 0),
                 "errors": errors,
+                "errors_when": c.get("errors_when", {}),
+                "error_age_max_ms": c.get("error_age_max_ms", 0),
                 "closes": c.get("closes", {}),
                 "hostile_replies": c.get("hostile", {}),
                 "hostile_sent": c.get("hostile_sent", 0),
@@ -582,6 +598,7 @@ def summarise(
         "phones": args.phones,
         "servers": args.servers,
         "rate_s": args.rate,
+        "support_share": args.support_share,
         "reconnect": args.reconnect,
         "converge_timeout": args.converge_timeout,
         "connected": client["connected"],
@@ -660,7 +677,13 @@ def main() -> None:
     parser.add_argument("--phones", type=int, default=200)
     parser.add_argument("--servers", type=int, default=2, help="Daphne processes (2 or more)")
     parser.add_argument("--phases", default=",".join(PHASES), help="comma-separated, in order")
-    parser.add_argument("--rate", type=float, default=4.0, help="mean seconds between sends")
+    parser.add_argument("--rate", type=float, default=5.0, help="mean seconds between sends")
+    parser.add_argument(
+        "--support-share",
+        type=float,
+        default=0.9,
+        help="share of idea.support among the messages (the rest: idea.submit)",
+    )
     parser.add_argument("--reconnect", choices=["home", "other"], default="home")
     parser.add_argument("--warmup", type=float, default=8.0)
     parser.add_argument("--calm", type=float, default=5.0, help="seconds after each phase")
@@ -677,6 +700,7 @@ def main() -> None:
     parser.add_argument("--repo", default=str(REPO), help="code to serve (e.g. a scratch copy)")
     parser.add_argument("--env", action="append", default=[], help="extra server KEY=VALUE")
     parser.add_argument("--label", default="")
+    parser.add_argument("--keep-logs", help="copy the server, Redis and PostgreSQL logs there")
     parser.add_argument("--report", action="store_true", help="bench/out/chaos.jsonl as Markdown")
     parser.add_argument("--internal-verify", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--acks", help=argparse.SUPPRESS)

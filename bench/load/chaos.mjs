@@ -28,14 +28,15 @@ hostile.maxBackoff = 250; // an attacker reconnects at once
 const watched = [board, ...phones];
 const everyone = [...watched, hostile];
 
-// --- per-phase statistics (a message counts for the phase it was sent in) ----------------------
+// --- per-phase statistics (a message, its ack and its stored row count for the phase it was sent
+// in; refusals and closes for the phase they happen in) ------------------------------------------
 const phases = {};
 let phase = "w"; // the tag of the current phase
 state.tag = "w-";
 const phaseStats = (name) =>
   (phases[name] ??= {
     sent: 0, acked: 0, late_acks: 0, errors: {}, refusals: {}, closes: {}, hostile: {},
-    hostile_sent: 0, hostile_acked: 0, hostile_closes: {},
+    hostile_sent: 0, hostile_acked: 0, hostile_closes: {}, errors_when: {}, error_age_max_ms: 0,
   });
 const acked = []; // [phone index, message id, kind, idea id, seq]
 
@@ -58,11 +59,17 @@ state.hooks.error = (screen, p, msg) => {
     countInto(phaseStats(phase).hostile, msg.code);
     return;
   }
-  const s = phaseStats(p ? p.phase : phase);
+  // A refusal counts for the phase it arrives in (the fault that caused it), whenever it was sent.
+  const s = phaseStats(phase);
   countInto(NORMAL_REFUSALS.has(msg.code) ? s.refusals : s.errors, msg.code);
+  if (p && !NORMAL_REFUSALS.has(msg.code)) {
+    countInto(s.errors_when, `${msg.code} sent in ${p.phase}${p.resent ? ", resent" : ""}`);
+    s.error_age_max_ms = Math.max(s.error_age_max_ms, Math.round(now() - p.t0));
+  }
 };
-state.hooks.closed = (screen, code) => {
-  countInto(screen === hostile ? phaseStats(phase).hostile_closes : phaseStats(phase).closes, String(code));
+state.hooks.closed = (screen, code, failure) => {
+  const s = phaseStats(phase);
+  countInto(screen === hostile ? s.hostile_closes : s.closes, failure ? `${code} ${failure}` : String(code));
 };
 
 // --- the hostile phone: every frame a database cannot store, written literally -----------------
@@ -106,6 +113,14 @@ async function target(seq, timeoutS) {
         ms,
         behind: behind.length,
         disconnected: behind.filter((s) => !s.ready).length,
+        // Why: connected but on an old version; socket open, no snapshot yet; opening; waiting
+        // to retry (backoff).
+        why: {
+          stale: behind.filter((s) => s.ready).length,
+          no_snapshot: behind.filter((s) => !s.ready && s.ws?.readyState === 1).length,
+          opening: behind.filter((s) => !s.ready && s.ws?.readyState === 0).length,
+          backoff: behind.filter((s) => !s.ready && (s.ws?.readyState ?? 3) >= 2).length,
+        },
         board_behind: behind.includes(board),
         min_version: Math.min(...watched.map((s) => s.version)),
       });

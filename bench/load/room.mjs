@@ -5,8 +5,8 @@
 //
 // CONFIG (argv[2], JSON): url (or urls: phone i starts on urls[i % n]), origin (or origins),
 // reconnect: "home" (default: back to the same server) | "other" (the next one in urls), rate,
-// arrival, seed, connect_timeout, tag_text (append the message id to idea texts, to find
-// duplicates in the database).
+// arrival, seed, connect_timeout, support_share (0.5: the share of idea.support among the
+// messages), tag_text (append the message id to idea texts, to find duplicates in the database).
 // Only connects to the URLs it is given (the Python drivers pass 127.0.0.1).
 
 import { readFileSync } from "node:fs";
@@ -132,6 +132,7 @@ export class Screen {
     this.counter = 0;
     this.timer = null;
     this.ws = null;
+    this.failure = null; // why the last socket failed (connection refused, HTTP status...)
     this.closedByUs = false;
     this.backoff = 1000;
   }
@@ -148,18 +149,21 @@ export class Screen {
     });
     this.ws = ws;
     this.ready = false;
+    this.failure = null;
     ws.on("unexpected-response", (_req, res) => {
-      if (!this.everReady) countInto(stats.connect_failed, `http_${res.statusCode}`);
+      this.failure = `http_${res.statusCode}`;
+      if (!this.everReady) countInto(stats.connect_failed, this.failure);
       ws.terminate();
     });
     ws.on("error", (err) => {
+      this.failure ??= err.code || err.message.slice(0, 40);
       if (!this.everReady) countInto(stats.connect_failed, err.code || err.message.slice(0, 40));
     });
     ws.on("close", (code) => {
       if (this.closedByUs) return;
       if (this.ready || this.everReady) {
         countInto(stats.unexpected_close, String(code));
-        state.hooks.closed(this, code);
+        state.hooks.closed(this, code, this.failure);
         this.ready = false;
         if (state.sendingOn || this.pending.size) {
           // docs/protocol.md: reconnect with backoff, resend every unacknowledged message.
@@ -214,6 +218,7 @@ export class Screen {
           // The snapshot of a new connection (not the answer to a snapshot.get): resend.
           for (const [, p] of this.pending) {
             stats.resent += 1;
+            p.resent = (p.resent ?? 0) + 1;
             this.ws.send(p.frame);
           }
         }
@@ -289,7 +294,7 @@ export class Screen {
   }
 
   act() {
-    let kind = rand() < 0.5 ? "idea.support" : "idea.submit";
+    let kind = rand() < (cfg.support_share ?? 0.5) ? "idea.support" : "idea.submit";
     let target = null;
     if (kind === "idea.support") {
       for (let tries = 0; tries < 5 && roomIdeas.length; tries += 1) {
