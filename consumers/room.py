@@ -31,7 +31,7 @@ from deliberation.errors import DomainError
 from deliberation.permissions import Actor, is_facilitator
 
 from . import protocol
-from .batcher import RoomBatcher
+from .batcher import CommandFailed, RoomBatcher
 from .protocol import ClientError, Envelope, optional, require
 from .relay import RoomRelay
 from .wire import Frame, RawWriter, raw_writer
@@ -215,9 +215,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 await self._send_error(exc.message_id or message_id, exc.code, exc.render())
             except DomainError as exc:
                 await self._send_error(message_id, exc.code, exc.render())
-            except Exception:
+            except Exception as exc:
                 # Nothing was acknowledged: the client may resend the same id; the socket stays.
-                logger.exception("command failed in room %s", getattr(self, "meeting_id", None))
+                if not isinstance(exc, CommandFailed):  # the batcher logged those already
+                    logger.exception("command failed in room %s", getattr(self, "meeting_id", None))
                 await self._send_error(
                     message_id,
                     "server.error",
