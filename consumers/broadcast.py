@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -86,6 +87,20 @@ def publish_many(meeting_id: int, events: list[dict[str, Any]]) -> None:
     async_to_sync(layer.group_send)(groups.room(meeting_id), message)
 
 
+# A channel layer that is down fails every publish: one traceback per incident (a minute).
+FAILURE_LOG_INTERVAL = 60.0
+_failures = {"count": 0, "logged_at": float("-inf")}
+
+
 def _log_failure(future: Any) -> None:
-    if not future.cancelled() and future.exception() is not None:
-        logger.error("room event not published", exc_info=future.exception())
+    if future.cancelled() or future.exception() is None:
+        return
+    _failures["count"] += 1
+    now = time.monotonic()
+    if now - _failures["logged_at"] >= FAILURE_LOG_INTERVAL:
+        logger.error(
+            "room event not published (%d since the last report); relays catch up with a gap",
+            _failures["count"],
+            exc_info=future.exception(),
+        )
+        _failures.update(count=0, logged_at=now)

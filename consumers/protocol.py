@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 MAX_FRAME_BYTES = 16 * 1024
 MAX_ID_LENGTH = 64
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+# NUL and lone surrogates: JSON escapes can carry them, no database column stores them.
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
 class ClientError(Exception):
@@ -37,8 +42,40 @@ class Envelope:
     data: dict[str, Any]
 
 
+def storable(value: Any) -> bool:
+    """Whether a decoded JSON value can be stored as it is: no NUL or lone surrogate in any string
+    (keys included), integers within 64 bits, finite numbers."""
+    if isinstance(value, str):
+        return _UNSTORABLE.search(value) is None
+    if value is None or isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return INT64_MIN <= value <= INT64_MAX
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(storable(item) for item in value)
+    if isinstance(value, dict):
+        return all(storable(key) and storable(item) for key, item in value.items())
+    return False
+
+
+def _unstorable(message_id: str | None) -> ClientError:
+    return ClientError(
+        "protocol.bad_frame",
+        _(
+            "Message illisible : il contient un caractère ou un nombre impossible à enregistrer "
+            "(caractère nul, caractère isolé, nombre trop grand)."
+        ),
+        message_id=message_id,
+    )
+
+
 def parse_frame(text: str | None, binary: bytes | None) -> Envelope:
-    """Check the frame's shape, never its meaning. Raises ClientError."""
+    """Check the frame's shape, never its meaning. Raises ClientError.
+
+    Every value must be storable (see `storable`): a frame that is not is refused here, before any
+    service sees it, and the reply never echoes an identifier that could not be sent back."""
     if text is None:
         raise ClientError("protocol.bad_frame", _("Message illisible : du texte JSON est attendu."))
     if len(text) > MAX_FRAME_BYTES or len(text.encode("utf-8")) > MAX_FRAME_BYTES:
@@ -56,9 +93,16 @@ def parse_frame(text: str | None, binary: bytes | None) -> Envelope:
     raw_id = value.get("id")
     if isinstance(raw_id, bool) or not isinstance(raw_id, str | int | type(None)):
         raise ClientError("protocol.bad_frame", _("Identifiant de message invalide."))
+    if not storable(raw_id):
+        raise _unstorable(None)
     message_id = None if raw_id is None else str(raw_id)
     if message_id is not None and not 0 < len(message_id) <= MAX_ID_LENGTH:
         raise ClientError("protocol.bad_frame", _("Identifiant de message invalide."))
+    try:
+        if not storable(value):
+            raise _unstorable(message_id)
+    except RecursionError as exc:
+        raise ClientError("protocol.bad_json", _("Message illisible : JSON invalide.")) from exc
     kind = value.get("type")
     if not isinstance(kind, str) or not kind:
         raise ClientError("protocol.bad_frame", _("Message sans type."), message_id=message_id)

@@ -7,6 +7,12 @@ screens (the projected board) every ``ROOM_BOARD_FRAME_INTERVAL`` at most, to ph
 ``ROOM_FRAME_INTERVAL`` at most, at once when the room is quiet. The text of a frame is serialised
 once per audience: facilitators, participants, and the few participants with a view of their own
 in it.
+
+The relay also watches its own subscription: a broken channel layer (receive errors) or a
+restarted one (Redis forgets its groups; the relay's own heartbeat stops coming back) makes it
+join the room group again, with backoff, then compare the room's sequence number in the database
+with what screens have: events lost meanwhile end in a ``gap`` frame, so every screen fetches a
+snapshot.
 """
 
 from __future__ import annotations
@@ -32,7 +38,11 @@ from .wire import Frame
 logger = logging.getLogger(__name__)
 
 HOLE_WAIT = 1.0  # seconds to wait for a missing sequence number before telling clients to resync
-PRESENCE_HEARTBEAT = 10.0
+# The heartbeat also probes the subscription: the relay hears its own heartbeat back, or joins the
+# room group again (a restarted Redis forgets every group).
+PRESENCE_HEARTBEAT = 2.0
+PROBE_TIMEOUT = 5.0
+RESUBSCRIBE_BACKOFF_MAX = 5.0
 PRESENCE_STALE = 35.0
 IDLE_STOP_DELAY = 30.0
 PROCESS_ID = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -50,13 +60,23 @@ class LocalSocket(Protocol):
 class _Stream:
     """The delta frames of one audience, on its own cadence and its own from/upto chain."""
 
-    __slots__ = ("facilitators", "interval", "events", "upto", "gap", "last_flush", "handle")
+    __slots__ = (
+        "facilitators",
+        "interval",
+        "events",
+        "upto",
+        "reach",
+        "gap",
+        "last_flush",
+        "handle",
+    )
 
     def __init__(self, facilitators: bool, interval: float) -> None:
         self.facilitators = facilitators
         self.interval = interval
         self.events: list[dict[str, Any]] = []
         self.upto = 0
+        self.reach = 0  # the next frame's `upto` covers at least this (events lost in a gap)
         self.gap = False
         self.last_flush = 0.0
         self.handle: asyncio.TimerHandle | None = None
@@ -96,6 +116,12 @@ class RoomRelay:
         self.online_sent = -1
         self.presence_dirty = False
         self.layer = get_channel_layer()
+        # The subscription: False after a receive error or a heartbeat that did not come back.
+        self.subscribed = False
+        self.resubscribe_failures = 0
+        self.resubscribe_after = 0.0
+        self.probe_sent: float | None = None  # when the heartbeat not yet heard back was sent
+        self.catch_up_handle: asyncio.TimerHandle | None = None
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -132,6 +158,7 @@ class RoomRelay:
         broadcast.remember_loop(self.loop)
         self.channel = await self.layer.new_channel("relay.")
         await self.layer.group_add(groups.room(self.meeting_id), self.channel)
+        self.subscribed = True
         # Read after joining the group: every later change arrives as an event.
         self.upto = await database_sync_to_async(current_seq)(self.meeting_id)
         for stream in self.streams:
@@ -149,7 +176,8 @@ class RoomRelay:
         for task in (self.receive_task, self.presence_task, self.writer_task):
             if task is not None:
                 task.cancel()
-        for handle in (self.hole_handle, *(stream.handle for stream in self.streams)):
+        handles = (self.hole_handle, self.catch_up_handle, *(s.handle for s in self.streams))
+        for handle in handles:
             if handle is not None:
                 handle.cancel()
         if self.channel is not None:
@@ -159,22 +187,79 @@ class RoomRelay:
 
     async def _receive_loop(self) -> None:
         assert self.channel is not None
+        failures = 0
         while True:
             try:
                 message = await self.layer.receive(self.channel)
             except asyncio.CancelledError:
                 raise
             except Exception:
-                logger.exception("relay receive failed for room %s", self.meeting_id)
-                await asyncio.sleep(0.5)
+                failures += 1
+                if failures == 1:  # one traceback per incident
+                    logger.exception("relay receive failed for room %s", self.meeting_id)
+                self.subscribed = False
+                await asyncio.sleep(min(RESUBSCRIBE_BACKOFF_MAX, 0.25 * 2**failures))
                 continue
+            if failures:
+                logger.warning("relay of room %s receives again", self.meeting_id)
+                failures = 0
             kind = message.get("type")
             if kind == "room.events":
                 for event in message["events"]:
                     self._on_event(event)
             elif kind == "room.presence":
+                if message["process"] == PROCESS_ID:
+                    self.probe_sent = None  # our own heartbeat came back: still subscribed
                 self.presence[message["process"]] = (int(message["count"]), time.monotonic())
                 self._send_presence_if_changed()
+
+    # --- the subscription -----------------------------------------------------------------------
+
+    async def _keep_subscribed(self, now: float) -> None:
+        """Join the room group again if the subscription is lost, with backoff."""
+        if self.probe_sent is not None and now - self.probe_sent > PROBE_TIMEOUT:
+            if self.subscribed:
+                logger.warning("relay of room %s stopped hearing its heartbeat", self.meeting_id)
+            self.subscribed = False
+            self.probe_sent = None
+        if self.subscribed or now < self.resubscribe_after:
+            return
+        try:
+            await self.layer.group_add(groups.room(self.meeting_id), self.channel)
+            seq = await database_sync_to_async(current_seq)(self.meeting_id)
+        except Exception:
+            self.resubscribe_failures += 1
+            delay = min(RESUBSCRIBE_BACKOFF_MAX, 0.25 * 2**self.resubscribe_failures)
+            self.resubscribe_after = now + delay
+            if self.resubscribe_failures == 1:
+                logger.exception("relay of room %s cannot subscribe again", self.meeting_id)
+            return
+        logger.warning("relay of room %s subscribed again at seq %s", self.meeting_id, seq)
+        self.subscribed = True
+        self.resubscribe_failures = 0
+        self.presence_dirty = True
+        if seq > self.upto:
+            # Events may have been lost meanwhile; those still on their way get HOLE_WAIT.
+            if self.catch_up_handle is not None:
+                self.catch_up_handle.cancel()
+            self.catch_up_handle = self.loop.call_later(HOLE_WAIT, self._catch_up, seq)
+
+    def _catch_up(self, seq: int) -> None:
+        """Screens must reach `seq`: what did not arrive by now is lost; frames say `gap`."""
+        self.catch_up_handle = None
+        if self.upto >= seq:
+            return
+        for lost in [n for n in self.pending if n <= seq]:
+            self.pending.pop(lost)
+        self.upto = seq
+        now = self.loop.time()
+        for stream in self.streams:
+            stream.reach = seq
+            stream.gap = True
+            if stream.handle is None:
+                delay = max(0.0, stream.last_flush + stream.interval - now)
+                stream.handle = self.loop.call_later(delay, self._flush, stream)
+        self._order()
 
     async def _writer(self) -> None:
         while True:
@@ -232,10 +317,11 @@ class RoomRelay:
 
     def _flush(self, stream: _Stream) -> None:
         stream.handle = None
-        if not stream.events:
+        if not stream.events and stream.reach <= stream.upto:
             return
         batch, stream.events = stream.events, []
-        previous, stream.upto = stream.upto, int(batch[-1]["seq"])
+        last = int(batch[-1]["seq"]) if batch else 0
+        previous, stream.upto = stream.upto, max(last, stream.reach)
         gap, stream.gap = stream.gap, False
         stream.last_flush = self.loop.time()
         # Sockets still being identified take both audiences' frames and keep their own later.
@@ -271,12 +357,16 @@ class RoomRelay:
 
     async def _presence_loop(self) -> None:
         last_heartbeat = 0.0
+        publish_failures = 0
         while True:
             await asyncio.sleep(1.0)
             now = time.monotonic()
+            await self._keep_subscribed(now)
             if self.presence_dirty or now - last_heartbeat >= PRESENCE_HEARTBEAT:
                 self.presence_dirty = False
                 last_heartbeat = now
+                if self.probe_sent is None:
+                    self.probe_sent = now
                 try:
                     await self.layer.group_send(
                         groups.room(self.meeting_id),
@@ -287,7 +377,12 @@ class RoomRelay:
                         },
                     )
                 except Exception:
-                    logger.exception("presence not published for room %s", self.meeting_id)
+                    self.probe_sent = None  # nothing was sent, nothing to hear back
+                    publish_failures += 1
+                    if publish_failures == 1:  # one traceback per incident
+                        logger.exception("presence not published for room %s", self.meeting_id)
+                else:
+                    publish_failures = 0
             self._send_presence_if_changed()
 
     def _send_presence_if_changed(self) -> None:

@@ -6,6 +6,7 @@ Room events reach this socket through the process's RoomRelay, never a per-socke
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -31,7 +32,7 @@ from deliberation.errors import DomainError
 from deliberation.permissions import Actor, is_facilitator
 
 from . import protocol
-from .batcher import RoomBatcher
+from .batcher import CommandFailed, RoomBatcher
 from .protocol import ClientError, Envelope, optional, require
 from .relay import RoomRelay
 from .wire import Frame, RawWriter, raw_writer
@@ -46,8 +47,21 @@ COMMANDS: dict[str, Handler] = {}
 # Per-connection flood guard: a burst of 30 frames, then 10 a second.
 BUCKET_SIZE = 30.0
 BUCKET_RATE = 10.0
+# Snapshots cost the database: a burst of 2, then one every 5 s per socket. A request beyond that
+# is not refused: one snapshot is owed, sent when the budget allows, with the last request's id.
+SNAPSHOT_BURST = 2.0
+SNAPSHOT_RATE = 0.2
+# Sockets of one phone in one room (per server process): a new one closes the oldest beyond this.
+MAX_SOCKETS_PER_DEVICE = 4
+# How often a facilitator's socket checks that its session and rights still hold (seconds).
+FACILITATOR_RECHECK = 15.0
 CLOSE_NOT_FOUND = 4404
 CLOSE_NOT_ALLOWED = 4403
+CLOSE_REPLACED = 4409
+
+
+class SocketEnded(Exception):
+    """The socket was told why and closed: nothing more to answer."""
 
 
 def command(name: str) -> Callable[[Handler], Handler]:
@@ -116,6 +130,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.raw: RawWriter | None = None
         self.tokens = BUCKET_SIZE
         self.refilled = time.monotonic()
+        self.snapshot_tokens = SNAPSHOT_BURST
+        self.snapshot_refilled = self.refilled
+        self.owed_snapshot: str | None = None
+        self.owed_task: asyncio.Task[None] | None = None
+        self.rights_task: asyncio.Task[None] | None = None
+        self.opened_at = self.refilled
         code = self.scope["url_route"]["kwargs"]["code"]
         session = self.scope.get("session")
         device = device_from_cookie(
@@ -149,12 +169,59 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.participant_id = self.actor.participant_id
         self.identified = True
         self.relay.presence_changed()
+        if self.facilitator:
+            self.rights_task = asyncio.get_running_loop().create_task(self._watch_rights())
+        else:
+            await self._close_oldest_of_device()
         await self._send_snapshot(None, snapshot)
 
     async def disconnect(self, code: int) -> None:
+        for task in (self.owed_task, self.rights_task):
+            if task is not None and task is not asyncio.current_task():
+                task.cancel()
         if self.relay is not None:
             self.relay.detach(self)
             self.relay = None
+
+    async def _close_oldest_of_device(self) -> None:
+        """Keep at most MAX_SOCKETS_PER_DEVICE sockets of this phone: the oldest ones go (often
+        connections a weak network left half-open)."""
+        assert self.relay is not None
+        mine = sorted(
+            (s for s in self.relay.sockets if s.participant_id == self.participant_id),
+            key=lambda s: s.opened_at,
+        )
+        for old in mine[: max(0, len(mine) - MAX_SOCKETS_PER_DEVICE)]:
+            await old.end(
+                "auth.replaced",
+                _("La réunion est ouverte ailleurs sur cet appareil : cette page ne suit plus."),
+                CLOSE_REPLACED,
+            )
+
+    async def end(self, code: str, message: Any, close_code: int) -> None:
+        """Tell this socket why, detach it from the room and close it."""
+        await self._send_error(None, code, message)
+        await self.disconnect(close_code)
+        await self.close(close_code)
+
+    async def _watch_rights(self) -> None:
+        with contextlib.suppress(SocketEnded):
+            while True:
+                await asyncio.sleep(FACILITATOR_RECHECK)
+                await self._require_rights()
+
+    async def _require_rights(self) -> None:
+        """Close a facilitator's socket whose session ended or whose rights were withdrawn."""
+        if await database_sync_to_async(_still_facilitator)(
+            self.meeting_id, self.actor.user_id, self.scope.get("session")
+        ):
+            return
+        await self.end(
+            "auth.rights_ended",
+            _("Votre session d'animation a pris fin : reconnectez-vous."),
+            CLOSE_NOT_ALLOWED,
+        )
+        raise SocketEnded
 
     async def deliver(self, frame: Frame, facilitators: bool | None = None) -> None:
         """Called by the relay's writer with a pre-serialised frame, in room order.
@@ -200,7 +267,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 envelope = protocol.parse_frame(text_data, bytes_data)
                 message_id = envelope.id
                 if envelope.type == "snapshot.get":
-                    await self._send_snapshot(message_id)
+                    await self._snapshot_request(message_id)
                     return
                 handler = COMMANDS.get(envelope.type)
                 if handler is None:
@@ -211,18 +278,47 @@ class RoomConsumer(AsyncWebsocketConsumer):
                     )
                 reply = await handler(self, envelope)
                 await self.send(text_data=protocol.ack(message_id, reply))
+            except SocketEnded:
+                return
             except ClientError as exc:
                 await self._send_error(exc.message_id or message_id, exc.code, exc.render())
             except DomainError as exc:
                 await self._send_error(message_id, exc.code, exc.render())
-            except Exception:
+            except Exception as exc:
                 # Nothing was acknowledged: the client may resend the same id; the socket stays.
-                logger.exception("command failed in room %s", getattr(self, "meeting_id", None))
+                if not isinstance(exc, CommandFailed):  # the batcher logged those already
+                    logger.exception("command failed in room %s", getattr(self, "meeting_id", None))
                 await self._send_error(
                     message_id,
                     "server.error",
                     _("Erreur du serveur : rien n'a été enregistré, réessayez."),
                 )
+
+    async def _snapshot_request(self, message_id: str | None) -> None:
+        """Send a snapshot now if the budget allows; otherwise owe one (no database work now)."""
+        now = time.monotonic()
+        self.snapshot_tokens = min(
+            SNAPSHOT_BURST, self.snapshot_tokens + (now - self.snapshot_refilled) * SNAPSHOT_RATE
+        )
+        self.snapshot_refilled = now
+        if self.owed_task is None and self.snapshot_tokens >= 1:
+            self.snapshot_tokens -= 1
+            await self._send_snapshot(message_id)
+            return
+        self.owed_snapshot = message_id
+        if self.owed_task is None:
+            wait = (1 - self.snapshot_tokens) / SNAPSHOT_RATE
+            self.owed_task = asyncio.get_running_loop().create_task(self._send_owed(wait))
+
+    async def _send_owed(self, wait: float) -> None:
+        await asyncio.sleep(wait)
+        self.snapshot_tokens, self.snapshot_refilled = 0.0, time.monotonic()
+        message_id, self.owed_snapshot = self.owed_snapshot, None
+        try:
+            with translation.override(self.lang):
+                await self._send_snapshot(message_id)
+        finally:
+            self.owed_task = None
 
     async def _send_error(self, message_id: str | None, code: str, message: Any) -> None:
         with translation.override(getattr(self, "lang", settings.LANGUAGE_CODE)):
@@ -241,8 +337,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def call(self, service: Callable[..., dict[str, Any]], **kwargs: Any) -> dict[str, Any]:
         """Run a service in the database thread, in this connection's language.
 
-        The busy commands (BATCHED) join the room's group commit (consumers/batcher.py).
+        The busy commands (BATCHED) join the room's group commit (consumers/batcher.py). A
+        facilitator's rights are checked again first (a logout or a withdrawal ends them).
         """
+        if self.facilitator:
+            await self._require_rights()
         if service in BATCHED:
             return await RoomBatcher.for_room(self.meeting_id).submit(
                 service, meeting_id=self.meeting_id, actor=self.actor, **kwargs
@@ -300,6 +399,22 @@ def _identify_and_snapshot(
         if actor.participant is None:
             return actor, None
     return actor, _snapshot(meeting_id, actor, lang, meeting)
+
+
+def _still_facilitator(meeting_id: int, user_id: int | None, session: Any) -> bool:
+    """Whether the session is still signed in as `user_id`, who still facilitates the meeting
+    (read afresh: a logout deletes the session, a password change invalidates it)."""
+    from channels.auth import get_user
+
+    from deliberation.models import Meeting
+
+    if session is None or not session.session_key:
+        return False
+    user = get_user.func({"session": type(session)(session.session_key)})
+    if not user.is_authenticated or user.pk != user_id:
+        return False
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    return meeting is not None and is_facilitator(user, meeting)
 
 
 def _snapshot(meeting_id: int, actor: Actor, lang: str, meeting: Any = None) -> dict[str, Any]:

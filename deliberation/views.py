@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -132,6 +134,16 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     form = JoinForm(
         request.POST or None, initial={"name": participant.display_name if participant else ""}
     )
+    if request.method == "POST" and device is None and not _new_device_allowed(request):
+        form.add_error(
+            None, _("Trop de téléphones ont rejoint depuis ce réseau : réessayez dans 10 minutes.")
+        )
+        return render(
+            request,
+            "deliberation/join.html",
+            {"meeting": meeting, "form": form, "participant": participant},
+            status=429,
+        )
     if request.method == "POST" and form.is_valid():
         device = device or new_device()
         try:
@@ -147,6 +159,22 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         "deliberation/join.html",
         {"meeting": meeting, "form": form, "participant": participant},
     )
+
+
+JOIN_WINDOW_SECONDS = 600
+
+
+def _new_device_allowed(request: HttpRequest) -> bool:
+    """Count a new phone against its network address (fixed 10-minute windows, in the cache)."""
+    window = int(time.time() // JOIN_WINDOW_SECONDS)
+    key = f"join-address:{request.META.get('REMOTE_ADDR', '')}:{window}"
+    cache.add(key, 0, JOIN_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, JOIN_WINDOW_SECONDS)
+        count = 1
+    return count <= settings.JOIN_LIMIT_PER_ADDRESS
 
 
 def phone(request: HttpRequest, code: str) -> HttpResponse:

@@ -200,6 +200,9 @@ ROOM_MAX_FRAME_BYTES = 16 * 1024
 IDEA_MAX_LENGTH = 500
 IDEA_TITLE_MAX_LENGTH = 80
 IDEA_RATE_LIMIT_PER_MINUTE = env_int("IDEA_RATE_LIMIT_PER_MINUTE", 10)
+# New phones joining from one network address in 10 minutes: generous (a town hall's Wi-Fi puts
+# hundreds of phones behind one address), a bound on a script creating participants by the million.
+JOIN_LIMIT_PER_ADDRESS = env_int("JOIN_LIMIT_PER_ADDRESS", 1000)
 
 # --- Auth, sessions, cookies -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

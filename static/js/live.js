@@ -13,6 +13,7 @@ const MIN_DELAY = 1000;
 const MAX_DELAY = 30000;
 const CLOSE_NOT_ALLOWED = 4403;
 const CLOSE_NOT_FOUND = 4404;
+const CLOSE_REPLACED = 4409; // the same phone opened the room again elsewhere: this page stops
 
 let counter = 0;
 
@@ -330,7 +331,7 @@ export function connectRoom({
       socket = null;
       synced = false;
       for (const entry of outbox.values()) entry.sent = false;
-      if (event.code === CLOSE_NOT_ALLOWED || event.code === CLOSE_NOT_FOUND) {
+      if ([CLOSE_NOT_ALLOWED, CLOSE_NOT_FOUND, CLOSE_REPLACED].includes(event.code)) {
         stopped = true;
         status("refused", { code: event.code });
         return;

@@ -1,0 +1,156 @@
+"""A Redis restart does not freeze the room (issue 10, item 2).
+
+The test starts its own redis-server on a free port (never the shared one) and restarts it in the
+middle: afterwards, a change made by one phone reaches the other phone and the board within a few
+seconds, by a delta or by the `gap` → `snapshot.get` path the protocol gives every screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.consumers.test_room import Screen, login_cookie, participant_cookie, room, screen
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+RECOVERY_WAIT = 12.0  # seconds a screen may take to show a change made after the restart
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class RedisServer:
+    """A throwaway redis-server on 127.0.0.1 that keeps nothing on disk."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(  # noqa: S603 - Debian's redis-server, fixed arguments
+            [
+                shutil.which("redis-server") or "redis-server",
+                *("--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def own_redis(settings) -> Iterator[RedisServer]:
+    if shutil.which("redis-server") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("redis-server is required in CI")
+        pytest.skip("redis-server is not installed")
+    server = RedisServer(_free_port())
+    server.start()
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [f"redis://127.0.0.1:{server.port}/0"],
+                "prefix": "test-restart",
+                "capacity": 5000,
+                "expiry": 60,
+            },
+        }
+    }
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+async def _shows(client: Screen, text: str, deadline: float) -> bool:
+    """Follow the protocol (gap → snapshot.get) until `text` is on the screen or time is up."""
+    while text not in client.texts():
+        if time.monotonic() > deadline:
+            return False
+        if client.ws.output_queue.empty():  # a receive that times out would stop the socket
+            await asyncio.sleep(0.05)
+            continue
+        frame = await client.receive()
+        if frame["type"] == "delta" and frame.get("gap"):
+            await client.send("snapshot.get", {}, f"resync-{time.monotonic()}")
+    return True
+
+
+async def test_after_a_redis_restart_changes_reach_the_other_screens(own_redis):
+    meeting, (lea, karim, _) = await room()
+    async with (
+        screen(meeting.join_code, participant_cookie(lea.device)) as author,
+        screen(meeting.join_code, participant_cookie(karim.device)) as other,
+        screen(meeting.join_code, await login_cookie(meeting.owner)) as board,
+    ):
+        for client in (author, other, board):
+            await client.receive()
+        await author.request("idea.submit", {"text": "Avant la panne"}, "a1")
+        before = time.monotonic() + RECOVERY_WAIT
+        assert await _shows(other, "Avant la panne", before)
+        assert await _shows(board, "Avant la panne", before)
+
+        own_redis.stop()
+        await asyncio.sleep(0.5)
+        own_redis.start()
+        await asyncio.sleep(0.5)
+
+        reply = await author.request("idea.submit", {"text": "Après la panne"}, "a2")
+        deadline = time.monotonic() + RECOVERY_WAIT
+        other_sees = await _shows(other, "Après la panne", deadline)
+        board_sees = await _shows(board, "Après la panne", deadline)
+
+    assert reply["type"] == "ack"
+    assert other_sees, "the other phone never showed the change made after the restart"
+    assert board_sees, "the board never showed the change made after the restart"
+
+
+async def test_a_layer_that_forgets_its_groups_silently_is_joined_again(settings):
+    """No receive error at all (a client library that reconnects by itself): the relay notices
+    that its own heartbeat no longer comes back and joins the room group again."""
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"expiry": 60}}
+    }
+    from channels.layers import get_channel_layer
+
+    meeting, (lea, karim, _) = await room()
+    async with (
+        screen(meeting.join_code, participant_cookie(lea.device)) as author,
+        screen(meeting.join_code, participant_cookie(karim.device)) as other,
+    ):
+        for client in (author, other):
+            await client.receive()
+        get_channel_layer().groups.clear()  # what a restarted Redis forgets
+        reply = await author.request("idea.submit", {"text": "Pendant l'oubli"}, "f1")
+        other_sees = await _shows(other, "Pendant l'oubli", time.monotonic() + RECOVERY_WAIT)
+
+    assert reply["type"] == "ack"
+    assert other_sees, "the other phone never showed the change"
