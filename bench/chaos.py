@@ -581,6 +581,7 @@ def summarise(
                 "server_error": errors.get("server.error", 0),
                 "errors": errors,
                 "errors_when": c.get("errors_when", {}),
+                "other_errors": c.get("other_errors", {}),
                 "error_age_max_ms": c.get("error_age_max_ms", 0),
                 "closes": c.get("closes", {}),
                 "hostile_replies": c.get("hostile", {}),
@@ -631,16 +632,17 @@ def print_table(s: dict[str, Any]) -> None:
         f"resyncs {s['resyncs']}, chain breaks {s['chain_breaks']}, tracebacks {s['tracebacks']}"
     )
     for row in s["phases"]:
-        if row["errors"] or row.get("hostile_replies"):
+        if row["errors"] or row["other_errors"] or row["hostile_replies"]:
             print(
-                f"{row['phase']}: errors {row['errors']}, hostile replies {row['hostile_replies']}"
+                f"{row['phase']}: commands refused {row['errors']}, other refusals (snapshot.get)"
+                f" {row['other_errors']}, hostile phone's replies {row['hostile_replies']}"
             )
 
 
 def markdown_rows(runs: list[dict[str, Any]]) -> str:
     """The phases of the given runs as one Markdown table (for bench/RESULTS.md)."""
     lines = [
-        "| run | phase | sent | acked | stored | lost | dup | server.error (others) "
+        "| run | phase | sent | acked | stored | lost | dup | commands failed (server.error) "
         "| every screen on the latest version | frozen |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]

@@ -37,6 +37,7 @@ const phaseStats = (name) =>
   (phases[name] ??= {
     sent: 0, acked: 0, late_acks: 0, errors: {}, refusals: {}, closes: {}, hostile: {},
     hostile_sent: 0, hostile_acked: 0, hostile_closes: {}, errors_when: {}, error_age_max_ms: 0,
+    other_errors: {},
   });
 const acked = []; // [phone index, message id, kind, idea id, seq]
 
@@ -61,8 +62,12 @@ state.hooks.error = (screen, p, msg) => {
   }
   // A refusal counts for the phase it arrives in (the fault that caused it), whenever it was sent.
   const s = phaseStats(phase);
+  if (!p) {
+    countInto(s.other_errors, msg.code); // not a pending command: snapshot.get, a late answer
+    return;
+  }
   countInto(NORMAL_REFUSALS.has(msg.code) ? s.refusals : s.errors, msg.code);
-  if (p && !NORMAL_REFUSALS.has(msg.code)) {
+  if (!NORMAL_REFUSALS.has(msg.code)) {
     countInto(s.errors_when, `${msg.code} sent in ${p.phase}${p.resent ? ", resent" : ""}`);
     s.error_age_max_ms = Math.max(s.error_age_max_ms, Math.round(now() - p.t0));
   }
