@@ -173,7 +173,12 @@ class PgCluster:
             raise RuntimeError(f"{Path(cmd[0]).name} failed: {done.stderr[-2000:]}")
 
     def _ctl(self, action: str, *extra: str) -> None:
-        options = f"-p {self.port} -k {self.dir} -c listen_addresses={HOST}"
+        # Lock waits over 1 s and statements over 2 s go to the log (--keep-logs): a stuck
+        # group commit shows what it waited for.
+        options = (
+            f"-p {self.port} -k {self.dir} -c listen_addresses={HOST} -c log_lock_waits=on"
+            " -c log_min_duration_statement=2000"
+        )
         self._run(
             str(PG_BIN / "pg_ctl"),
             action,
@@ -399,6 +404,25 @@ class Chaos:
                     raise
                 time.sleep(0.2)
 
+    def long_transactions(self) -> list[dict[str, Any]]:
+        """Transactions open for more than 2 s (a stuck group commit, a lock holder)."""
+        import psycopg
+
+        url = f"postgresql://postgres@{HOST}:{self.pg.port}/{PG_DB}"
+        sql = (
+            "SELECT pid, state, wait_event_type, wait_event,"
+            " round(extract(epoch FROM now() - xact_start)::numeric, 1), left(query, 160)"
+            " FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+            " AND xact_start < now() - interval '2 seconds'"
+        )
+        try:
+            with psycopg.connect(url, connect_timeout=3) as conn:
+                rows = conn.execute(sql, (PG_DB,)).fetchall()
+        except psycopg.OperationalError:
+            return []
+        keys = ("pid", "state", "wait_type", "wait", "age_s", "query")
+        return [dict(zip(keys, [*row[:4], float(row[4]), row[5]], strict=True)) for row in rows]
+
     def start_client(self, setup: dict[str, Any]) -> None:
         a = self.args
         config = self.tmp / "client.json"
@@ -487,6 +511,9 @@ class Chaos:
 
     def phase(self, name: str) -> dict[str, Any]:
         assert self.client is not None
+        stuck_before = self.long_transactions()
+        if stuck_before:
+            self.say(f"before {name}: transactions open for over 2 s: {stuck_before}")
         self.client.send(cmd="phase", tag=TAGS[name])
         t_fault = time.monotonic()
         self.fault(name)
@@ -503,6 +530,8 @@ class Chaos:
             "behind_why": result["why"],
             "board_behind": result["board_behind"],
             "repair": None,
+            "long_transactions_before": stuck_before,
+            "long_transactions_after": self.long_transactions(),
         }
         state = (
             "every screen on it"
