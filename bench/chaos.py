@@ -528,6 +528,7 @@ class Chaos:
             "behind": result["behind"],
             "behind_disconnected": result["disconnected"],
             "behind_why": result["why"],
+            "behind_silent_s": result["behind_silent_s"],
             "board_behind": result["board_behind"],
             "repair": None,
             "long_transactions_before": stuck_before,
@@ -536,7 +537,8 @@ class Chaos:
         state = (
             "every screen on it"
             if result["ok"]
-            else f"{result['behind']} screens behind {result['why']}"
+            else f"{result['behind']} screens behind {result['why']}, the slowest silent for"
+            f" {result['behind_silent_s']} s"
         )
         self.say(f"{name}: version {result['seq']} after {result['latest_s']} s: {state}")
         if not result["ok"] and self.args.repair:
@@ -612,6 +614,7 @@ def summarise(
                 "errors_when": c.get("errors_when", {}),
                 "other_errors": c.get("other_errors", {}),
                 "error_age_max_ms": c.get("error_age_max_ms", 0),
+                "ack_ms": c.get("ack_ms"),
                 "closes": c.get("closes", {}),
                 "hostile_replies": c.get("hostile", {}),
                 "hostile_sent": c.get("hostile_sent", 0),

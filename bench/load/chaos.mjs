@@ -18,7 +18,7 @@
 import { writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import {
-  NORMAL_REFUSALS, Screen, cfg, countInto, emit, now, sleep, state, stats,
+  NORMAL_REFUSALS, Screen, cfg, countInto, emit, now, sleep, state, stats, summary,
 } from "./room.mjs";
 
 const phones = cfg.phones.map((cookie, i) => new Screen(i, cookie, false, i % cfg.urls.length));
@@ -40,6 +40,8 @@ const phaseStats = (name) =>
     other_errors: {},
   });
 const acked = []; // [phone index, message id, kind, idea id, seq]
+const ackTimes = {}; // phase -> ack latencies (ms) of the messages sent in it
+const ackMs = (name) => (ackTimes[name] ??= []);
 
 state.hooks.sent = (_screen, p) => {
   p.phase = phase;
@@ -52,6 +54,7 @@ state.hooks.ack = (screen, p, msg) => {
     phaseStats(phase).late_acks += 1;
   } else {
     phaseStats(p.phase).acked += 1;
+    ackMs(p.phase).push(now() - p.t0);
     acked.push([screen.index, msg.id, p.kind, msg.data?.idea ?? null, msg.seq]);
   }
 };
@@ -108,7 +111,7 @@ async function attack(seconds, rate) {
 async function target(seq, timeoutS) {
   const t0 = now();
   for (;;) {
-    const behind = watched.filter((s) => !(s.ready && s.version >= seq));
+    const behind = watched.filter((s) => !(s.ready && s.version >= seq && !s.needsSnapshot));
     const ms = Math.round(now() - t0);
     if (!behind.length || ms > timeoutS * 1000) {
       emit({
@@ -121,13 +124,18 @@ async function target(seq, timeoutS) {
         // Why: connected but on an old version; socket open, no snapshot yet; opening; waiting
         // to retry (backoff).
         why: {
-          stale: behind.filter((s) => s.ready).length,
+          stale: behind.filter((s) => s.ready && !s.needsSnapshot).length,
+          awaiting_snapshot: behind.filter((s) => s.ready && s.needsSnapshot).length,
           no_snapshot: behind.filter((s) => !s.ready && s.ws?.readyState === 1).length,
           opening: behind.filter((s) => !s.ready && s.ws?.readyState === 0).length,
           backoff: behind.filter((s) => !s.ready && (s.ws?.readyState ?? 3) >= 2).length,
         },
         board_behind: behind.includes(board),
         min_version: Math.min(...watched.map((s) => s.version)),
+        // Seconds since the last frame of the slowest screen behind (no frames at all: silent).
+        behind_silent_s: Math.round(
+          Math.max(0, ...behind.map((s) => now() - s.lastFrameAt)) / 100,
+        ) / 10,
       });
       return;
     }
@@ -191,6 +199,7 @@ function finish(reason) {
   const unanswered = {};
   for (const p of phones) for (const [, m] of p.pending) countInto(unanswered, m.phase);
   writeFileSync(cfg.acks_file, JSON.stringify(acked));
+  for (const [name, values] of Object.entries(ackTimes)) phaseStats(name).ack_ms = summary(values);
   emit({
     event: "result",
     reason,

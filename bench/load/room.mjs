@@ -133,6 +133,8 @@ export class Screen {
     this.timer = null;
     this.ws = null;
     this.failure = null; // why the last socket failed (connection refused, HTTP status...)
+    this.needsSnapshot = false;
+    this.lastFrameAt = 0;
     this.closedByUs = false;
     this.backoff = 1000;
   }
@@ -176,6 +178,7 @@ export class Screen {
     });
     ws.on("message", (data, isBinary) => {
       countFrame(data.length);
+      this.lastFrameAt = now();
       if (isBinary) return;
       const head = DELTA_HEAD.exec(data.toString("latin1", 0, Math.min(data.length, 96)));
       if (head === null) {
@@ -198,6 +201,7 @@ export class Screen {
     const t = now();
     switch (msg.type) {
       case "snapshot": {
+        this.needsSnapshot = false;
         this.version = msg.data.version;
         if (!this.board) {
           for (const idea of msg.data.ideas) this.learn(idea);
@@ -280,6 +284,7 @@ export class Screen {
   }
 
   resync() {
+    this.needsSnapshot = true; // the screen missed events: not exact until a snapshot comes
     stats.resyncs += 1;
     this.ws.send(JSON.stringify({ type: "snapshot.get", id: `r${this.index}-${++this.counter}` }));
   }
