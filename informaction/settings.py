@@ -11,6 +11,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -61,9 +66,34 @@ if ENVIRONMENT not in {"dev", "prod"}:
 PRODUCTION = ENVIRONMENT == "prod"
 
 DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105 (dev default)
+RANDOM_VALUE_COMMAND = "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+
+
+def secret_key_weakness(key: str) -> str | None:
+    """Why this key is unfit for production, or None: the rule of Django's own security.W009
+    (at least 50 characters, 5 different ones, no ``django-insecure-`` prefix), and not ours."""
+    if not key:
+        return "SECRET_KEY is empty"
+    if key == DEV_SECRET_KEY:
+        return "SECRET_KEY is the development default, public in the source code"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"SECRET_KEY has {len(key)} characters, fewer than {SECRET_KEY_MIN_LENGTH}"
+    if len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS:
+        return (
+            f"SECRET_KEY has {len(set(key))} different characters, "
+            f"fewer than {SECRET_KEY_MIN_UNIQUE_CHARACTERS}"
+        )
+    if key.startswith(SECRET_KEY_INSECURE_PREFIX):
+        return f"SECRET_KEY starts with {SECRET_KEY_INSECURE_PREFIX!r} (a startproject default)"
+    return None
+
+
 SECRET_KEY = env_str("SECRET_KEY") or ("" if PRODUCTION else DEV_SECRET_KEY)
-if PRODUCTION and (not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 32):
-    raise ImproperlyConfigured("INFORMACTION_ENV=prod requires SECRET_KEY (at least 32 characters)")
+if PRODUCTION and (weakness := secret_key_weakness(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"INFORMACTION_ENV=prod requires a strong SECRET_KEY: {weakness}. "
+        f"Generate one with {RANDOM_VALUE_COMMAND}"
+    )
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 if PRODUCTION and DEBUG:
