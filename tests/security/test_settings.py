@@ -1,50 +1,16 @@
-"""The settings module read from an environment, as a server process starts.
-
-Each test executes ``informaction/settings.py`` afresh under another module name with the
-environment it sets, so what it checks is what ``daphne`` or ``manage.py`` would get at start-up.
-"""
+"""Production refuses a SECRET_KEY that Django's own check calls weak, at start-up."""
 
 from __future__ import annotations
-
-import importlib.util
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-SETTINGS_FILE = Path(__file__).resolve().parents[2] / "informaction" / "settings.py"
+from tests.settings_env import ROOT, load_settings
+
 STRONG_KEY = "k8Jq2zP0vN7wLrT4yXb1mC9sD6fH3gE5uA-2Rt8Wq0ZxLm4Np7Qs"  # 52 characters, varied
-ENV_NAMES = [
-    "INFORMACTION_ENV",
-    "SECRET_KEY",
-    "SECRET_KEY_FILE",
-    "DEBUG",
-    "ALLOWED_HOSTS",
-    "DATABASE_URL",
-    "DATABASE_URL_FILE",
-    "REDIS_URL",
-    "REDIS_URL_FILE",
-]
 
 
-def load_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **env: str) -> ModuleType:
-    """Run the settings file with exactly these variables (and a throw-away DATA_DIR)."""
-    for name in ENV_NAMES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("STATIC_ROOT", str(tmp_path / "static"))
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    spec = importlib.util.spec_from_file_location("settings_under_test", SETTINGS_FILE)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def prod(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, secret_key: str) -> ModuleType:
+def prod(monkeypatch, tmp_path, secret_key: str):
     return load_settings(
         monkeypatch,
         tmp_path,
@@ -87,7 +53,7 @@ def test_the_docker_build_key_passes_the_production_rule():
     """The image collects static files under INFORMACTION_ENV=prod with a throw-away key."""
     from informaction.settings import secret_key_weakness
 
-    dockerfile = (SETTINGS_FILE.parents[1] / "docker" / "Dockerfile").read_text()
+    dockerfile = (ROOT / "docker" / "Dockerfile").read_text()
     build_key = dockerfile.split("RUN SECRET_KEY=", 1)[1].split()[0]
 
     assert secret_key_weakness(build_key) is None
