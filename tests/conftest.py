@@ -8,6 +8,19 @@ from channels.layers import channel_layers
 from consumers.batcher import RoomBatcher
 from consumers.relay import RoomRelay
 
+# Django's default hasher (PBKDF2, a million rounds) costs ~0.3 s a password on an idle core, for
+# every user a test creates and every login: over a minute of the run. No test is about hashing.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    """Tests hash passwords with MD5 (never in production: settings.py keeps Django's default)."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
+
 
 @pytest.fixture(autouse=True)
 def _fresh_channel_layer():

@@ -118,3 +118,10 @@ def test_nothing_set_gives_the_embedded_defaults(monkeypatch, tmp_path):
     assert loaded.IDEA_RATE_LIMIT_PER_MINUTE == 10
     assert loaded.TIME_ZONE == "Europe/Paris"
     assert loaded.SITE_URL == ""
+
+
+def test_the_servers_keep_djangos_password_hashers(monkeypatch, tmp_path):
+    """The tests' fast MD5 hasher (tests/conftest.py) never reaches a real server."""
+    loaded = load_settings(monkeypatch, tmp_path)
+
+    assert not hasattr(loaded, "PASSWORD_HASHERS")
