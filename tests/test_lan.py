@@ -3,6 +3,7 @@ that reaches the laptop at its network address, and put that address in the join
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 
@@ -11,7 +12,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.urls import reverse
 
-from informaction import lan
+from informaction import asgi, lan
 from tests.deliberation.test_views import decode_qr
 from tests.factories import make_meeting
 from tests.settings_env import ROOT, load_settings
@@ -99,16 +100,32 @@ def test_another_host_is_still_refused(client, lan_settings):
     assert response.status_code == 400
 
 
+@pytest.fixture
+def _rebuild_asgi_afterwards():
+    """Set up before (so torn down after) pytest-django's settings: rebuilds the application
+    with the run's own settings once they are restored."""
+    yield
+    importlib.reload(asgi)
+
+
+@pytest.fixture
+def lan_application(_rebuild_asgi_afterwards, lan_settings):
+    """The ASGI application as a process started with the LAN settings builds it: the origin
+    check reads ALLOWED_HOSTS when informaction.asgi is imported."""
+    importlib.reload(asgi)
+    return asgi.application
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
-async def test_a_phone_socket_from_the_lan_origin_is_accepted(lan_settings):
-    from informaction.asgi import application
-
+@pytest.mark.parametrize(("origin", "accepted"), [(ORIGIN, True), ("http://evil.example", False)])
+async def test_a_phone_socket_from_the_lan_origin_is_accepted(lan_application, origin, accepted):
     meeting = await database_sync_to_async(make_meeting)()
-    headers = [(b"host", f"{ADDRESS}:8000".encode()), (b"origin", ORIGIN.encode())]
-    communicator = WebsocketCommunicator(application, f"/ws/room/{meeting.join_code}/", headers)
+    headers = [(b"host", f"{ADDRESS}:8000".encode()), (b"origin", origin.encode())]
+    path = f"/ws/room/{meeting.join_code}/"
+    communicator = WebsocketCommunicator(lan_application, path, headers)
 
     connected, _ = await communicator.connect(timeout=5)
     await communicator.disconnect()
 
-    assert connected is True
+    assert connected is accepted
