@@ -85,7 +85,13 @@ def _facilitated_meeting(request: HttpRequest, pk: int) -> Meeting:
     return meeting
 
 
+HOME_PROGRAMMES = 3
+
+
 def home(request: HttpRequest) -> HttpResponse:
+    """Join by code; the latest published programmes; a facilitator's meetings."""
+    from events.models import Event
+
     meetings = []
     if request.user.is_authenticated:
         meetings = (
@@ -93,8 +99,11 @@ def home(request: HttpRequest) -> HttpResponse:
             .distinct()
             .order_by("-created_at")
         )
+    programmes = Event.objects.filter(published=True).order_by("-starts_on")[:HOME_PROGRAMMES]
     return render(
-        request, "deliberation/home.html", {"meetings": meetings, "code_form": JoinCodeForm()}
+        request,
+        "deliberation/home.html",
+        {"meetings": meetings, "code_form": JoinCodeForm(), "programmes": programmes},
     )
 
 
