@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "events",
     "voting",
     "consumers",
+    "privacy",
 ]
 
 MIDDLEWARE = [
