@@ -76,7 +76,7 @@ def notice_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     instance = services.policy_row(organization)
     if instance is None:
         instance = services.PrivacyPolicy(organization=organization)
-    form = PolicyForm(request.POST or None, instance=instance)
+    form = PolicyForm(request.POST if request.method == "POST" else None, instance=instance)
     if request.method == "POST" and form.is_valid():
         form.save()
         if organization:
@@ -162,7 +162,7 @@ def registration_data(request: HttpRequest, token: str) -> HttpResponse:
             status=404,
         )
     event = registration.session.event
-    form = EraseForm(request.POST or None)
+    form = EraseForm(request.POST if request.method == "POST" else None)
     erased = False
     if request.method == "POST" and form.is_valid():
         services.erase_registration(registration)
