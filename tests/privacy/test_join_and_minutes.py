@@ -110,3 +110,18 @@ def test_phone_page_links_to_my_data(client, meeting):
     page = client.get(f"/m/{meeting.join_code}/").content.decode()
 
     assert f'href="/confidentialite/reunions/{meeting.join_code}/mes-donnees/"' in page
+
+
+def test_admin_cannot_tick_the_choice_for_someone(client, meeting):
+    from django.contrib.auth import get_user_model
+
+    lea = services.participant_join(meeting=meeting, device="d1", display_name="Léa")
+    admin = get_user_model().objects.create_superuser("admin", "a@example.org", "pw-admin-1")
+    client.force_login(admin)
+    url = f"/admin/deliberation/participant/{lea.pk}/change/"
+
+    page = client.get(url).content.decode()
+    client.post(url, {"meeting": meeting.pk, "display_name": "Léa", "listed": "on"})
+
+    assert 'name="listed"' not in page
+    assert Participant.objects.get(pk=lea.pk).listed is False
