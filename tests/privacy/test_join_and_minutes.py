@@ -125,3 +125,11 @@ def test_admin_cannot_tick_the_choice_for_someone(client, meeting):
 
     assert 'name="listed"' not in page
     assert Participant.objects.get(pk=lea.pk).listed is False
+
+
+def test_join_page_notice_in_english(client, meeting):
+    page = client.get(f"/j/{meeting.join_code}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Show my name in the minutes" in page
+    assert "for 12 months after the meeting" in page
+    assert "Personal data and your rights" in page
