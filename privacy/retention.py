@@ -81,12 +81,18 @@ def _meeting_counts(meeting: Meeting, *, dry_run: bool) -> dict[str, int]:
         QuestionnaireResponse.objects.filter(questionnaire__meeting=meeting)
     )
     participants = services.participants_with_data([meeting])
-    counts = {"participants": participants.count(), "questionnaire_responses": len(responses)}
+    links = services.named_voter_passes(meeting)
+    counts = {
+        "participants": participants.count(),
+        "questionnaire_responses": len(responses),
+        "personal_link_names": links.count(),
+    }
     if not dry_run:
         with transaction.atomic():
             for response in responses:
                 services.erase_response(response)
             services.erase_participants(participants)
+            links.update(name="")
     return counts
 
 

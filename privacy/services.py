@@ -161,6 +161,13 @@ def erase_participants(participants: QuerySet[Participant]) -> int:
     return len(rows)
 
 
+def named_voter_passes(meeting: Meeting) -> QuerySet:
+    """The meeting's personal voting links that carry a name (used or not)."""
+    from voting.models import VoterPass
+
+    return VoterPass.objects.filter(meeting=meeting).exclude(name="")
+
+
 def _erase_voter_pass_names(participants: list[Participant]) -> None:
     try:
         from voting.models import VoterPass

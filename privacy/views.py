@@ -20,6 +20,7 @@ from events.permissions import can_manage_organization
 
 from . import services
 from .forms import EraseForm, ExportForm, ListedForm, PolicyForm
+from .models import PrivacyPolicy
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -75,7 +76,7 @@ def notice_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         raise Http404
     instance = services.policy_row(organization)
     if instance is None:
-        instance = services.PrivacyPolicy(organization=organization)
+        instance = PrivacyPolicy(organization=organization)
     form = PolicyForm(request.POST if request.method == "POST" else None, instance=instance)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -54,6 +54,7 @@ def populated_meeting() -> Meeting:
     vote = Vote.objects.create(meeting=meeting, method="approval", state="closed")
     Ballot.objects.create(vote=vote, participant=karim, content={"approved": [1]})
     VoterPass.objects.create(meeting=meeting, source="link", name="Karim B.", participant=karim)
+    VoterPass.objects.create(meeting=meeting, source="link", name="Zoé N.", token="unused-link")
     questionnaire = services.questionnaire_create(meeting=meeting, title="Votre avis")
     keys = [q["key"] for q in questionnaire.questions]
     services.questionnaire_answer(
@@ -85,7 +86,7 @@ def test_dry_run_prints_and_changes_nothing():
     out = run("--dry-run", "--now", in_months(13))
 
     assert f"meeting {meeting.join_code} (Bien vivre à Crest)" in out
-    assert "would erase 2 participants, 1 questionnaire_responses" in out
+    assert "would erase 2 participants, 1 questionnaire_responses, 2 personal_link_names" in out
     assert out.endswith("dry run: nothing was changed\n")
     assert Participant.objects.filter(display_name="Léa", listed=True).exists()
     assert "Merci Léa" in str(QuestionnaireResponse.objects.get().answers)
@@ -96,12 +97,12 @@ def test_erases_names_devices_free_text_and_keeps_minutes_content():
 
     out = run("--now", in_months(13))
 
-    assert "erased 2 participants, 1 questionnaire_responses" in out
+    assert "erased 2 participants, 1 questionnaire_responses, 2 personal_link_names" in out
     people = list(Participant.objects.values_list("display_name", "listed", "device"))
     assert [(name, listed) for name, listed, _device in people] == [("", False), ("", False)]
     assert all(device.startswith("erased:") for _name, _listed, device in people)
     assert not ClientCommand.objects.exists()
-    assert VoterPass.objects.get().name == ""
+    assert set(VoterPass.objects.values_list("name", flat=True)) == {""}
     response = QuestionnaireResponse.objects.get()
     assert list(response.answers.values()) == [5]
     assert not response.respondent.startswith("d-")
