@@ -21,12 +21,16 @@ def privacy_url(organization: Any = None) -> str:
 
 
 @register.inclusion_tag("privacy/_join_notice.html")
-def privacy_join_notice(meeting: Any, participant: Any = None) -> dict[str, Any]:
-    """The short notice under the join form: what is kept, for how long, who sees it."""
+def privacy_join_notice(
+    meeting: Any, participant: Any = None, with_choice: bool = True
+) -> dict[str, Any]:
+    """The short notice under the join form: what is kept, for how long, who sees it.
+    `with_choice`: the form above has the "name in the minutes" box (else: "Mes données")."""
     organization = services.organization_of_meeting(meeting)
     return {
         "meeting": meeting,
         "participant": participant,
+        "with_choice": with_choice,
         "notice": services.notice_for(organization),
         "url": privacy_url(organization),
     }

@@ -133,3 +133,14 @@ def test_join_page_notice_in_english(client, meeting):
     assert "Show my name in the minutes" in page
     assert "for 12 months after the meeting" in page
     assert "Personal data and your rights" in page
+
+
+def test_personal_link_join_page_has_the_notice(client, meeting):
+    from voting import passes
+
+    link = passes.links_create(meeting=meeting, names=["Awa"])[0]
+
+    page = client.get(f"/j/{meeting.join_code}/p/{link.token}").content.decode()
+
+    assert "pendant 12 mois après la réunion" in page
+    assert "que si vous le demandez (lien « Mes données »" in page
