@@ -141,7 +141,11 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     device = _device(request)
     participant = selectors.participant_for_device(meeting, device)
     form = JoinForm(
-        request.POST or None, initial={"name": participant.display_name if participant else ""}
+        request.POST or None,
+        initial={
+            "name": participant.display_name if participant else "",
+            "listed": participant.listed if participant else False,
+        },
     )
     if request.method == "POST" and device is None and not _new_device_allowed(request):
         form.add_error(
@@ -157,7 +161,10 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         device = device or new_device()
         try:
             services.participant_join(
-                meeting=meeting, device=device, display_name=form.cleaned_data["name"]
+                meeting=meeting,
+                device=device,
+                display_name=form.cleaned_data["name"],
+                listed=form.cleaned_data["listed"],
             )
         except DomainError as exc:
             form.add_error(None, exc.render())

@@ -190,6 +190,7 @@ INSTALLED_APPS = [
     "events",
     "voting",
     "consumers",
+    "privacy",
 ]
 
 MIDDLEWARE = [
