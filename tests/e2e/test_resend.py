@@ -255,6 +255,37 @@ def test_a_server_error_offers_to_retry_the_same_message(
     board_context.close()
 
 
+def test_giving_up_after_a_server_error_puts_the_idea_back_and_forgets_it(
+    browser: Any, fault_server: FaultServer
+) -> None:
+    from playwright.sync_api import expect
+
+    watch = Watch()
+    board_context, board = login_board(browser, fault_server.url, watch)
+    set_phase(board, "collect", "Idées ouvertes")
+    link = Link()
+    context, phone = open_phone(browser, fault_server.url, watch, "Lou", link)
+
+    text = f"Une fresque sur le mur du gymnase {FAIL_ONCE} {secrets.token_hex(3)}"
+    post_idea(phone, text)
+    failure = phone.locator(".send-failed")
+    failure.get_by_role("button", name="Abandonner").click()
+    expect(failure).to_be_hidden()
+    expect(phone.locator("#compose-error")).to_contain_text("Erreur du serveur")
+    expect(phone.get_by_label("Votre idée", exact=True)).to_have_value(text)
+    expect(phone.locator("#conn-text")).to_have_text("En direct")
+
+    reload_phone(phone)
+    phone.wait_for_timeout(500)
+    assert len(link.submits) == 1
+    expect(board_card(board, text)).to_have_count(0)
+    assert fault_server.count_ideas(text) == 0
+    assert watch.errors == []
+    assert watch.dialogs == []
+    context.close()
+    board_context.close()
+
+
 def test_a_resent_idea_refused_after_the_reload_comes_back_to_the_compose_box(
     browser: Any, fault_server: FaultServer
 ) -> None:
@@ -275,7 +306,7 @@ def test_a_resent_idea_refused_after_the_reload_comes_back_to_the_compose_box(
     reload_phone(phone)
     expect(phone.locator("#compose-closed")).to_be_visible()
     expect(phone.locator("#conn-text")).to_have_text("En direct")
-    expect(phone.locator("#compose-error")).to_contain_text("refusé")
+    expect(phone.locator("#compose-error")).to_contain_text("n'a pas abouti")
     expect(phone.locator(".send-failed")).to_have_count(0)
     assert len(link.submits) == 2
     assert fault_server.count_ideas(text) == 0
