@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -222,7 +223,7 @@ def test_an_idea_whose_ack_was_lost_is_resent_after_a_reload_and_stored_once(
 
 
 def test_a_server_error_offers_to_retry_the_same_message(
-    browser: Any, fault_server: FaultServer
+    browser: Any, fault_server: FaultServer, artifacts: Path
 ) -> None:
     from playwright.sync_api import expect
 
@@ -240,6 +241,7 @@ def test_a_server_error_offers_to_retry_the_same_message(
     expect(phone.locator("#conn-text")).to_contain_text("1 envoi en attente")
     expect(board_card(board, text)).to_have_count(0)
     assert fault_server.count_ideas(text) == 0
+    phone.screenshot(path=str(artifacts / "phone-390-server-error.png"))
 
     failure.get_by_role("button", name="Réessayer").click()
     expect(phone.locator("#compose-feedback")).to_contain_text("affichée au tableau")
