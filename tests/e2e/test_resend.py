@@ -1,6 +1,7 @@
 """Messages that outlive the page (issue 10, item 13): an unacknowledged message is kept in
 localStorage, a reload resends it with its id (applied once), a refused one is shown and dropped,
 and a `server.error` reply offers "Réessayer", which resends the same message with the same id.
+The board keeps its own messages the same way, and never sends what a phone page stored.
 
 The server is a Daphne subprocess with a test-only app (tests/e2e/faults.py) that fails once on
 an idea marked FAIL_ONCE; the phone's room socket goes through Playwright's WebSocket routing so
@@ -73,21 +74,28 @@ def fault_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultServ
 
 @dataclass
 class Link:
-    """The phone's room sockets, routed through the test: frames can be held back."""
+    """A page's room sockets, routed through the test: frames can be held back."""
 
     drop_submits: bool = False  # idea.submit never reaches the server
     drop_acks: bool = False  # acks never reach the page
-    submits: list[str] = field(default_factory=list)  # ids of every idea.submit the page sent
+    drop_types: set[str] = field(default_factory=set)  # nor do these commands
+    sent: list[tuple[str, str]] = field(default_factory=list)  # (type, id) of every command
+
+    @property
+    def submits(self) -> list[str]:
+        """Ids of every idea.submit the page sent."""
+        return [message_id for kind, message_id in self.sent if kind == "idea.submit"]
 
     def route(self, ws: Any) -> None:
         server = ws.connect_to_server()
 
         def to_server(message: str | bytes) -> None:
             frame = _frame(message)
-            if frame.get("type") == "idea.submit":
-                self.submits.append(frame.get("id"))
-                if self.drop_submits:
-                    return
+            kind = frame.get("type")
+            if kind != "snapshot.get":
+                self.sent.append((kind, frame.get("id")))
+            if kind in self.drop_types or (kind == "idea.submit" and self.drop_submits):
+                return
             server.send(message)
 
         def to_page(message: str | bytes) -> None:
@@ -146,11 +154,11 @@ def set_phase(board: Any, phase: str, label: str) -> None:
     expect(board.locator("#phase-label")).to_have_text(label)
 
 
-def reload_phone(phone: Any) -> None:
+def reload_page(page: Any) -> None:
     from playwright.sync_api import expect
 
-    phone.reload()
-    expect(phone.locator("#conn")).to_have_attribute("data-status", "open")
+    page.reload()
+    expect(page.locator("#conn")).to_have_attribute("data-status", "open")
 
 
 def test_an_idea_cut_off_before_the_server_is_resent_after_a_reload(
@@ -174,7 +182,7 @@ def test_an_idea_cut_off_before_the_server_is_resent_after_a_reload(
 
     # The network is back, the person reloads: the idea goes out again, with its id.
     link.drop_submits = False
-    reload_phone(phone)
+    reload_page(phone)
     expect(board_card(board, text)).to_have_count(1)
     expect(phone_card(phone, text)).to_have_count(1)
     expect(phone.locator("#conn-text")).to_have_text("En direct")
@@ -182,7 +190,7 @@ def test_an_idea_cut_off_before_the_server_is_resent_after_a_reload(
     assert fault_server.count_ideas(text) == 1
 
     # Acknowledged, it is forgotten: another reload sends nothing.
-    reload_phone(phone)
+    reload_page(phone)
     expect(phone_card(phone, text)).to_have_count(1)
     phone.wait_for_timeout(500)
     assert link.submits == [sent_id, sent_id]
@@ -210,7 +218,7 @@ def test_an_idea_whose_ack_was_lost_is_resent_after_a_reload_and_stored_once(
     sent_id = link.submits[0]
 
     link.drop_acks = False
-    reload_phone(phone)
+    reload_page(phone)
     expect(phone.locator("#conn-text")).to_have_text("En direct")
     assert link.submits == [sent_id, sent_id]
     expect(phone_card(phone, text)).to_have_count(1)
@@ -277,7 +285,7 @@ def test_giving_up_after_a_server_error_puts_the_idea_back_and_forgets_it(
     expect(phone.get_by_label("Votre idée", exact=True)).to_have_value(text)
     expect(phone.locator("#conn-text")).to_have_text("En direct")
 
-    reload_phone(phone)
+    reload_page(phone)
     phone.wait_for_timeout(500)
     assert len(link.submits) == 1
     expect(board_card(board, text)).to_have_count(0)
@@ -305,7 +313,7 @@ def test_a_resent_idea_refused_after_the_reload_comes_back_to_the_compose_box(
     set_phase(board, "review", "Idées closes")  # meanwhile, ideas close
 
     link.drop_submits = False
-    reload_phone(phone)
+    reload_page(phone)
     expect(phone.locator("#compose-closed")).to_be_visible()
     expect(phone.locator("#conn-text")).to_have_text("En direct")
     expect(phone.locator("#compose-error")).to_contain_text("n'a pas abouti")
@@ -316,7 +324,7 @@ def test_a_resent_idea_refused_after_the_reload_comes_back_to_the_compose_box(
     # Ideas open again: the text is still in the compose box, and the refused one is forgotten.
     set_phase(board, "collect", "Idées ouvertes")
     expect(phone.get_by_label("Votre idée", exact=True)).to_have_value(text)
-    reload_phone(phone)
+    reload_page(phone)
     phone.wait_for_timeout(500)
     assert len(link.submits) == 2
     assert watch.errors == []
@@ -357,3 +365,46 @@ def test_phones_without_usable_storage_still_post_and_retry(
     assert watch.dialogs == []
     context.close()
     board_context.close()
+
+
+# What a phone page of the same browser leaves in storage (docs/protocol.md, "What our pages do").
+PHONE_ENTRY = """([text, path]) => {
+    const id = "test-phone-1";
+    const frame = { type: "idea.submit", id, data: { text, title: "" } };
+    localStorage.setItem(`informaction.outbox.v1|phone|${path}|${id}`,
+        JSON.stringify({ t: Date.now(), n: 0, me: null, frame }));
+}"""
+
+
+def test_the_board_resends_its_own_stored_messages_and_never_a_phones(
+    browser: Any, fault_server: FaultServer
+) -> None:
+    from playwright.sync_api import expect
+
+    watch = Watch()
+    context, board = login_board(browser, fault_server.url, watch)
+    set_phase(board, "collect", "Idées ouvertes")
+    link = Link(drop_types={"idea.add_paper"})
+    context.route_web_socket(re.compile(r"/ws/room/"), link.route)
+    reload_page(board)  # the board's socket now goes through the link
+
+    token = secrets.token_hex(3)
+    paper = f"Post-it : un jardin partagé {token}"
+    board.get_by_role("button", name="Saisir un post-it").click()
+    board.get_by_label("Texte du post-it").fill(paper)
+    board.get_by_role("button", name="Ajouter le post-it").click()
+    eventually(lambda: "idea.add_paper" in [kind for kind, _id in link.sent])
+    paper_ids = [message_id for kind, message_id in link.sent if kind == "idea.add_paper"]
+    assert len(paper_ids) == 1
+    expect(board_card(board, paper)).to_have_count(0)
+    board.evaluate(PHONE_ENTRY, [f"Idée d'un téléphone {token}", "/ws/room/PARC23/"])
+
+    link.drop_types.clear()
+    reload_page(board)
+    expect(board_card(board, paper)).to_have_count(1)
+    assert [i for kind, i in link.sent if kind == "idea.add_paper"] == paper_ids * 2
+    assert link.submits == []  # the phone's message is the phone page's
+    assert fault_server.count_ideas(paper) == 1
+    assert watch.errors == []
+    assert watch.dialogs == []
+    context.close()
