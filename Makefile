@@ -1,9 +1,11 @@
 # Shortcuts around ./dev.sh (which is what the README and CI use: make may be absent on a new machine).
-.PHONY: help demo test lint fmt messages docker-check
+.PHONY: help demo demo-lan test lint fmt messages docker-check
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' Makefile | sed 's/:.*##/\t/'
 demo:  ## venv + install + migrate + seeded demo, then Daphne on 127.0.0.1:8000
 	./dev.sh demo
+demo-lan:  ## the same, reachable from phones on this network (the QR code carries its address)
+	./dev.sh demo --lan
 test:  ## the whole suite on SQLite + in-memory, then on PostgreSQL + Redis
 	./dev.sh test
 lint:  ## ruff, migrations and Django checks

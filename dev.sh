@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The project's entry point. `./dev.sh demo` runs the seeded demo; `./dev.sh test` runs every test.
+# The project's entry point. `./dev.sh demo` runs the seeded demo (`--lan`: reachable from phones on
+# the same network); `./dev.sh test` runs every test.
 # Both set up what they need on first use (virtual environment, packages, database).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -51,13 +52,32 @@ EOF
 }
 
 cmd_demo() {
+  local port=${PORT:-8000} bind=127.0.0.1 base name value lan_env
+  case "${1:-}" in
+    "" | --lan) ;;
+    *) echo "usage: ./dev.sh demo [--lan]" >&2; exit 2 ;;
+  esac
   ensure_venv real
+  base="http://127.0.0.1:$port"
+  if [ "${1:-}" = --lan ]; then
+    # The machine's address on its network (informaction/lan.py; LAN_ADDRESS overrides it), put
+    # in ALLOWED_HOSTS (which the WebSocket origin check reads), CSRF_TRUSTED_ORIGINS and SITE_URL.
+    lan_env=$("$PY" -m informaction.lan "$port") || exit 1
+    while IFS='=' read -r name value; do export "$name=$value"; done <<<"$lan_env"
+    bind=0.0.0.0 base=$SITE_URL
+  fi
   export DJANGO_SETTINGS_MODULE=informaction.settings
   say "Preparing the database (SQLite in data/, in-memory channel layer)"
   "$PY" manage.py migrate --noinput -v 0
-  "$PY" manage.py seed_demo --base-url "http://127.0.0.1:${PORT:-8000}"
-  say "Serving on http://127.0.0.1:${PORT:-8000}/ with Daphne (Ctrl-C to stop)"
-  exec "$PY" -m daphne -b 127.0.0.1 -p "${PORT:-8000}" informaction.asgi:application
+  "$PY" manage.py seed_demo --base-url "$base"
+  if [ "$bind" = 0.0.0.0 ]; then
+    say "Serving on $base/ for the devices of this network, with Daphne (Ctrl-C to stop)"
+    echo "Phones on the same Wi-Fi join at $base (the QR code carries it). A firewall on this"
+    echo "machine must let them reach port $port; some guest Wi-Fi networks keep devices apart."
+  else
+    say "Serving on $base/ with Daphne (Ctrl-C to stop); for phones: ./dev.sh demo --lan"
+  fi
+  exec "$PY" -m daphne -b "$bind" -p "$port" informaction.asgi:application
 }
 
 run_pytest() {
@@ -119,5 +139,5 @@ cmd_test() {
 case "${1:-}" in
   demo) shift; cmd_demo "$@" ;;
   test) shift; cmd_test "$@" ;;
-  *) echo "usage: ./dev.sh demo | ./dev.sh test [pytest args]" >&2; exit 2 ;;
+  *) echo "usage: ./dev.sh demo [--lan] | ./dev.sh test [pytest args]" >&2; exit 2 ;;
 esac

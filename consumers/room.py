@@ -241,9 +241,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.ready = False
         with translation.override(self.lang):
             if snapshot is None:
-                snapshot = await database_sync_to_async(_snapshot)(
-                    self.meeting_id, self.actor, self.lang
-                )
+                # One requested snapshot at a time per process in the database thread's queue:
+                # commands queued meanwhile wait for one snapshot at most, never for a storm.
+                async with _snapshot_gate():
+                    snapshot = await database_sync_to_async(_snapshot)(
+                        self.meeting_id, self.actor, self.lang
+                    )
             online = self.relay.online() if self.relay else 0
             await self.send(
                 text_data=protocol.dumps(
@@ -360,6 +363,20 @@ def _in_language(
 ) -> dict[str, Any]:
     with translation.override(lang):
         return service(**kwargs)
+
+
+_snapshot_gates: dict[int, asyncio.Semaphore] = {}
+
+
+def _snapshot_gate() -> asyncio.Semaphore:
+    """The process's gate for requested snapshots (one per event loop)."""
+    loop = asyncio.get_running_loop()
+    gate = _snapshot_gates.get(id(loop))
+    if gate is None:
+        if len(_snapshot_gates) > 8:  # loops of finished tests
+            _snapshot_gates.clear()
+        gate = _snapshot_gates[id(loop)] = asyncio.Semaphore(1)
+    return gate
 
 
 # Join codes never change: the meeting id of a code is looked up once per process.

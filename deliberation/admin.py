@@ -25,7 +25,13 @@ class IdeaAdmin(admin.ModelAdmin):
     list_filter = ["state"]
 
 
-admin.site.register(Participant)
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    """`listed` is the person's own consent (their phone sets it): read-only here."""
+
+    list_display = ["__str__", "meeting", "listed", "created_at"]
+    readonly_fields = ["device", "listed"]
+    raw_id_fields = ["meeting"]
 
 
 # Issue 6 models: a meeting can hold hundreds of ideas and participants, hence raw id fields

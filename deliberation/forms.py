@@ -36,6 +36,8 @@ class JoinForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
+    # Off by default: only the person's own choice puts a name in the minutes (RGPD).
+    listed = forms.BooleanField(label=_("Faire figurer mon nom au compte-rendu"), required=False)
 
 
 class MeetingForm(forms.Form):

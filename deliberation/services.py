@@ -97,14 +97,34 @@ def meeting_create(
     )
 
 
-def participant_join(*, meeting: Meeting, device: str, display_name: str = "") -> Participant:
-    """Find or create the participant for this device in this meeting; update the name if given."""
+def participant_join(
+    *, meeting: Meeting, device: str, display_name: str = "", listed: bool | None = None
+) -> Participant:
+    """Find or create the participant for this device in this meeting; update the name if given.
+
+    `listed` is the phone's own choice to have its name in the minutes (None: unchanged); it
+    needs a name, and stays changeable after the meeting closed (withdrawing consent).
+    """
     name = clean_text(display_name)[:60]
+    existing = Participant.objects.filter(meeting=meeting, device=device).first()
+    if listed and not (name or (existing and existing.display_name)):
+        raise DomainError(
+            "participant.listed_without_name",
+            _("Indiquez votre prénom ou pseudo pour qu'il figure au compte-rendu."),
+        )
     if meeting.phase == RoomPhase.CLOSED:
-        existing = Participant.objects.filter(meeting=meeting, device=device).first()
         if existing is None:
             raise DomainError("meeting.closed", _("La réunion est terminée."))
-        return existing
+        participant = existing
+    else:
+        participant = _join(meeting, device, name)
+    if listed is not None and listed != participant.listed:
+        participant.listed = listed
+        participant.save(update_fields=["listed"])
+    return participant
+
+
+def _join(meeting: Meeting, device: str, name: str) -> Participant:
     try:
         with transaction.atomic():
             participant, created = Participant.objects.get_or_create(

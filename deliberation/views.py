@@ -85,7 +85,13 @@ def _facilitated_meeting(request: HttpRequest, pk: int) -> Meeting:
     return meeting
 
 
+HOME_PROGRAMMES = 3
+
+
 def home(request: HttpRequest) -> HttpResponse:
+    """Join by code; the latest published programmes; a facilitator's meetings."""
+    from events.models import Event
+
     meetings = []
     if request.user.is_authenticated:
         meetings = (
@@ -93,8 +99,11 @@ def home(request: HttpRequest) -> HttpResponse:
             .distinct()
             .order_by("-created_at")
         )
+    programmes = Event.objects.filter(published=True).order_by("-starts_on")[:HOME_PROGRAMMES]
     return render(
-        request, "deliberation/home.html", {"meetings": meetings, "code_form": JoinCodeForm()}
+        request,
+        "deliberation/home.html",
+        {"meetings": meetings, "code_form": JoinCodeForm(), "programmes": programmes},
     )
 
 
@@ -132,7 +141,11 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     device = _device(request)
     participant = selectors.participant_for_device(meeting, device)
     form = JoinForm(
-        request.POST or None, initial={"name": participant.display_name if participant else ""}
+        request.POST or None,
+        initial={
+            "name": participant.display_name if participant else "",
+            "listed": participant.listed if participant else False,
+        },
     )
     if request.method == "POST" and device is None and not _new_device_allowed(request):
         form.add_error(
@@ -148,7 +161,10 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         device = device or new_device()
         try:
             services.participant_join(
-                meeting=meeting, device=device, display_name=form.cleaned_data["name"]
+                meeting=meeting,
+                device=device,
+                display_name=form.cleaned_data["name"],
+                listed=form.cleaned_data["listed"],
             )
         except DomainError as exc:
             form.add_error(None, exc.render())

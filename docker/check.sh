@@ -21,7 +21,7 @@ if command -v docker-compose >/dev/null 2>&1; then
     # compose.yaml needs docker/.env: use the template, with the required secrets filled in.
     if [ ! -e .env ]; then
         made_env=1
-        sed -e 's/^SECRET_KEY=$/SECRET_KEY=check-only-0123456789abcdefghijklmnopqrstuvwxyz/' \
+        sed -e 's/^SECRET_KEY=$/SECRET_KEY=check-only-0123456789abcdefghijklmnopqrstuvwxyz-0123456789/' \
             -e 's/^POSTGRES_PASSWORD=$/POSTGRES_PASSWORD=check-only/' .env.example >.env
     fi
     if docker-compose -f compose.yaml config -q; then

@@ -20,16 +20,15 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 
-from informaction.settings import DEV_SECRET_KEY
+from informaction.settings import DEV_SECRET_KEY, RANDOM_VALUE_COMMAND, secret_key_weakness
 
 IN_MEMORY_CHANNEL_LAYER = "channels.layers.InMemoryChannelLayer"
-SECRET_KEY_MIN_LENGTH = 32
 
 E001 = "informaction.E001"  # in-memory channel layer
 E002 = "informaction.E002"  # SQLite database
 E003 = "informaction.E003"  # DEBUG on
 E004 = "informaction.E004"  # SECRET_KEY is the development default
-E005 = "informaction.E005"  # SECRET_KEY too short
+E005 = "informaction.E005"  # SECRET_KEY weak (Django's rule: length, variety, prefix)
 E006 = "informaction.E006"  # ALLOWED_HOSTS empty
 
 
@@ -76,26 +75,18 @@ def debug_errors(debug: bool) -> list[CheckMessage]:
 
 
 def secret_key_errors(secret_key: str) -> list[CheckMessage]:
-    if secret_key == DEV_SECRET_KEY:
-        return [
-            Error(
-                "SECRET_KEY is the development default, which is public in the source code: "
-                "anyone could forge sessions and device cookies.",
-                hint="Set SECRET_KEY (or SECRET_KEY_FILE) to a long random value, e.g. "
-                "python -c 'import secrets; print(secrets.token_urlsafe(50))'.",
-                id=E004,
-            )
-        ]
-    if len(secret_key) < SECRET_KEY_MIN_LENGTH:
-        return [
-            Error(
-                f"SECRET_KEY has {len(secret_key)} characters, fewer than {SECRET_KEY_MIN_LENGTH}.",
-                hint="Set SECRET_KEY (or SECRET_KEY_FILE) to a long random value, e.g. "
-                "python -c 'import secrets; print(secrets.token_urlsafe(50))'.",
-                id=E005,
-            )
-        ]
-    return []
+    """The same rule as the start-up refusal in settings.py (``secret_key_weakness``)."""
+    weakness = secret_key_weakness(secret_key)
+    if weakness is None:
+        return []
+    return [
+        Error(
+            f"{weakness}: anyone who guesses it could forge sessions and device cookies.",
+            hint=f"Set SECRET_KEY (or SECRET_KEY_FILE) to a long random value, e.g. "
+            f"{RANDOM_VALUE_COMMAND}.",
+            id=E004 if secret_key == DEV_SECRET_KEY else E005,
+        )
+    ]
 
 
 def allowed_hosts_errors(allowed_hosts: Iterable[str]) -> list[CheckMessage]:

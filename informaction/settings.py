@@ -8,13 +8,23 @@ Every variable is documented in the README.
 
 from __future__ import annotations
 
+import math
 import os
+import zoneinfo
 from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlsplit
 
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+Number = TypeVar("Number", int, float)
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -45,14 +55,77 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
+def _bounded(name: str, raw: str, value: Number, low: float | None, high: float | None) -> Number:
+    """``value`` when within [low, high]; otherwise a configuration error quoting ``raw``."""
+    if low is not None and value < low:
+        raise ImproperlyConfigured(f"{name} must be at least {low}, not {raw!r}")
+    if high is not None and value > high:
+        raise ImproperlyConfigured(f"{name} must be at most {high}, not {raw!r}")
+    return value
+
+
+def env_int(name: str, default: int, *, low: int | None = None, high: int | None = None) -> int:
+    """A whole number, within [low, high] when given; anything else is a configuration error."""
+    raw = os.environ.get(name, "").strip()
     if not raw:
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}") from exc
+    return _bounded(name, raw, value, low, high)
+
+
+def env_seconds(name: str, default: float, *, low: float = 0) -> float:
+    """A finite number of seconds (``0.25``; a dot, not a comma), at least ``low``."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise ImproperlyConfigured(f"{name} must be a number of seconds, not {raw!r}")
+    return _bounded(name, raw, value, low, None)
+
+
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    """One of ``choices`` (any case, given back as written in ``choices``)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    for choice in choices:
+        if raw.lower() == choice.lower():
+            return choice
+    raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+
+
+def env_time_zone(name: str, default: str) -> str:
+    """An IANA time zone name known to this system (``zoneinfo``)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        zoneinfo.ZoneInfo(raw)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ImproperlyConfigured(
+            f"{name} must be an IANA time zone such as Europe/Paris, not {raw!r}"
+        ) from exc
+    return raw
+
+
+def env_base_url(name: str) -> str:
+    """An absolute http(s) base URL without its trailing slash, or "" when unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"{name} must be an absolute URL, e.g. https://host, not {raw!r}"
+        )
+    return raw.rstrip("/")
 
 
 ENVIRONMENT = os.environ.get("INFORMACTION_ENV", "dev").strip().lower()
@@ -61,9 +134,34 @@ if ENVIRONMENT not in {"dev", "prod"}:
 PRODUCTION = ENVIRONMENT == "prod"
 
 DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105 (dev default)
+RANDOM_VALUE_COMMAND = "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+
+
+def secret_key_weakness(key: str) -> str | None:
+    """Why this key is unfit for production, or None: the rule of Django's own security.W009
+    (at least 50 characters, 5 different ones, no ``django-insecure-`` prefix), and not ours."""
+    if not key:
+        return "SECRET_KEY is empty"
+    if key == DEV_SECRET_KEY:
+        return "SECRET_KEY is the development default, public in the source code"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"SECRET_KEY has {len(key)} characters, fewer than {SECRET_KEY_MIN_LENGTH}"
+    if len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS:
+        return (
+            f"SECRET_KEY has {len(set(key))} different characters, "
+            f"fewer than {SECRET_KEY_MIN_UNIQUE_CHARACTERS}"
+        )
+    if key.startswith(SECRET_KEY_INSECURE_PREFIX):
+        return f"SECRET_KEY starts with {SECRET_KEY_INSECURE_PREFIX!r} (a startproject default)"
+    return None
+
+
 SECRET_KEY = env_str("SECRET_KEY") or ("" if PRODUCTION else DEV_SECRET_KEY)
-if PRODUCTION and (not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 32):
-    raise ImproperlyConfigured("INFORMACTION_ENV=prod requires SECRET_KEY (at least 32 characters)")
+if PRODUCTION and (weakness := secret_key_weakness(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"INFORMACTION_ENV=prod requires a strong SECRET_KEY: {weakness}. "
+        f"Generate one with {RANDOM_VALUE_COMMAND}"
+    )
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 if PRODUCTION and DEBUG:
@@ -75,7 +173,7 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # The absolute base URL printed in QR codes and feeds, e.g. https://reunion.example.org.
 # Empty: derived from each request's host.
-SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+SITE_URL = env_base_url("SITE_URL")
 
 INSTALLED_APPS = [
     "daphne",
@@ -92,6 +190,7 @@ INSTALLED_APPS = [
     "events",
     "voting",
     "consumers",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -135,9 +234,19 @@ if DATABASE_URL:
 
     # Persistent connections are safe here: every database access from async code goes through
     # Channels' database_sync_to_async, which closes connections past their age (Channels docs).
-    DATABASES = {
-        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)
-    }
+    try:
+        DATABASES = {
+            "default": dj_database_url.parse(
+                DATABASE_URL, conn_max_age=600, conn_health_checks=True
+            )
+        }
+    except ValueError as exc:
+        # The URL itself is not printed: it holds the password.
+        scheme = DATABASE_URL.partition("://")[0] if "://" in DATABASE_URL else "none"
+        raise ImproperlyConfigured(
+            f"DATABASE_URL is not a database URL Django can use (scheme {scheme!r}); "
+            "expected postgres://user:password@host:5432/name"
+        ) from exc
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -194,15 +303,15 @@ else:
 # Delta frames are coalesced per room: at most one frame per interval (a quiet room gets its
 # frame at once); facilitators' screens (the projected board, a handful of sockets) more often
 # than the phones. See docs/protocol.md.
-ROOM_FRAME_INTERVAL = float(os.environ.get("ROOM_FRAME_INTERVAL", "0.25"))
-ROOM_BOARD_FRAME_INTERVAL = float(os.environ.get("ROOM_BOARD_FRAME_INTERVAL", "0.1"))
+ROOM_FRAME_INTERVAL = env_seconds("ROOM_FRAME_INTERVAL", 0.25)
+ROOM_BOARD_FRAME_INTERVAL = env_seconds("ROOM_BOARD_FRAME_INTERVAL", 0.1)
 ROOM_MAX_FRAME_BYTES = 16 * 1024
 IDEA_MAX_LENGTH = 500
 IDEA_TITLE_MAX_LENGTH = 80
-IDEA_RATE_LIMIT_PER_MINUTE = env_int("IDEA_RATE_LIMIT_PER_MINUTE", 10)
+IDEA_RATE_LIMIT_PER_MINUTE = env_int("IDEA_RATE_LIMIT_PER_MINUTE", 10, low=1)
 # New phones joining from one network address in 10 minutes: generous (a town hall's Wi-Fi puts
 # hundreds of phones behind one address), a bound on a script creating participants by the million.
-JOIN_LIMIT_PER_ADDRESS = env_int("JOIN_LIMIT_PER_ADDRESS", 1000)
+JOIN_LIMIT_PER_ADDRESS = env_int("JOIN_LIMIT_PER_ADDRESS", 1000, low=1)
 
 # --- Auth, sessions, cookies -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -227,7 +336,7 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, low=0)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 X_FRAME_OPTIONS = "DENY"
 # e.g. "security.W005,security.W021" when HSTS is set without subdomains/preload on purpose.
@@ -239,7 +348,7 @@ LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Paris")
+TIME_ZONE = env_time_zone("TIME_ZONE", "Europe/Paris")
 
 # --- Static files: whitenoise serves them under Daphne too ------------------------------------
 STATIC_URL = "static/"
@@ -265,7 +374,7 @@ EMAIL_ENABLED = env_bool("EMAIL_ENABLED", False)
 if EMAIL_ENABLED:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-    EMAIL_PORT = env_int("EMAIL_PORT", 25)
+    EMAIL_PORT = env_int("EMAIL_PORT", 25, low=1, high=65535)
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
@@ -277,5 +386,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice(
+            "LOG_LEVEL", "WARNING", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+        ),
+    },
 }

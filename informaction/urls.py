@@ -9,5 +9,6 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("programme/", include("events.urls")),
     path("votes/", include("voting.urls")),
+    path("confidentialite/", include("privacy.urls")),
     path("", include("deliberation.urls")),
 ]

@@ -9,7 +9,7 @@ from django.core.checks import run_checks
 from informaction.checks import secret_key_errors
 from informaction.settings import DEV_SECRET_KEY
 
-PROD_SECRET_KEY = "k8Jq2zP0vN7wLrT4yXb1mC9sD6fH3gE5uA-2Rt8Wq0Zx"
+PROD_SECRET_KEY = "k8Jq2zP0vN7wLrT4yXb1mC9sD6fH3gE5uA-2Rt8Wq0ZxLm4Np7Qs"
 REDIS_LAYER = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -112,11 +112,13 @@ def test_checks_dev_secret_key_fails(production):
 @pytest.mark.parametrize(
     ("secret_key", "expected"),
     [
-        ("x" * 31, ["informaction.E005"]),
-        ("x" * 32, []),
+        (PROD_SECRET_KEY[:49], ["informaction.E005"]),
+        ("x" * 64, ["informaction.E005"]),
+        ("django-insecure-" + PROD_SECRET_KEY, ["informaction.E005"]),
+        (PROD_SECRET_KEY[:50], []),
     ],
 )
-def test_checks_secret_key_length(production, secret_key, expected):
+def test_checks_weak_secret_key(production, secret_key, expected):
     production.SECRET_KEY = secret_key
 
     assert informaction_ids() == expected

@@ -371,6 +371,7 @@ async function command(type, data = {}) {
 let room = null;
 room = connectRoom({
   path: wsPath,
+  store: "board", // unacknowledged messages survive a reload (static/js/outbox-store.js)
   onChange: render,
   onStatus: showStatus,
   onError: (error) => showError(error.message),

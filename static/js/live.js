@@ -1,6 +1,6 @@
 // Shared WebSocket client for a meeting room: keeps a screen exact (docs/protocol.md).
 //
-//   const room = connectRoom({ path: "/ws/room/PARC23/", onChange, onStatus, onError });
+//   const room = connectRoom({ path: "/ws/room/PARC23/", store: "phone", onChange, onStatus, onError });
 //   const ack = await room.send("idea.submit", { text, title });   // resolves on ack, rejects on error
 //   await room.onScreen(ack.seq);                                   // resolves once version >= seq
 //
@@ -8,19 +8,39 @@
 // Other modules follow the same state with room.subscribe((state, reason) => …): called after
 // onChange; reason is {type: "snapshot", data} | {type: "delta", events} | {type: "patch"}.
 // No user text is ever turned into HTML here; the helpers below build DOM with textContent.
+//
+// Unacknowledged messages outlive the page: with `store` (the page kind: "phone", "board"), they
+// are kept in localStorage (static/js/outbox-store.js) and the next page of that kind and room
+// resends them with their ids, so they are still applied once. A `server.error` reply keeps the
+// message and shows a "Réessayer" button (same message, same id); a refusal rejects it as before.
+
+import { openStore } from "./outbox-store.js";
 
 const MIN_DELAY = 1000;
 const MAX_DELAY = 30000;
 const CLOSE_NOT_ALLOWED = 4403;
 const CLOSE_NOT_FOUND = 4404;
 const CLOSE_REPLACED = 4409; // the same phone opened the room again elsewhere: this page stops
+// Reads answered for the page that asked: neither kept across a reload nor offered for retry.
+const READ_ONLY = new Set(["vote.results", "themes.suggest", "ideas.find_duplicates", "themes.discover"]);
+const SERVER_ERROR = "server.error";
+// French fallbacks; pages translate them in a <script id="live-strings"> block (_live_strings.html).
+const LIVE_STRINGS = {
+  server_error: "Erreur du serveur : rien n'a été enregistré.",
+  retry: "Réessayer",
+  give_up: "Abandonner",
+  restored_failed: "Un envoi fait avant le rechargement de la page n'a pas abouti : {message}",
+};
+const noop = () => {};
 
 let counter = 0;
 
 /** A client message id: unique per device and meeting, 1 to 64 characters. */
 export function newId() {
   counter += 1;
-  return `${Date.now().toString(36)}-${counter}`;
+  // The random part keeps ids of two tabs (or of a page and its reload) apart.
+  const random = Math.floor(Math.random() * 36 ** 4).toString(36);
+  return `${Date.now().toString(36)}-${random}-${counter}`;
 }
 
 /** Read a JSON <script type="application/json" id="…"> block (json_script or hand-written). */
@@ -92,8 +112,41 @@ export function sortIdeas(ideas) {
   });
 }
 
+/** The "not saved: Réessayer / Abandonner" banner of a server.error (hidden until shown). */
+function failureBanner(strings, { retry, giveUp }) {
+  const text = el("p", { cls: "send-failed-text", attrs: { role: "alert" } });
+  const retryButton = el("button", { cls: "btn btn-primary", text: strings.retry, attrs: { type: "button" } });
+  const giveUpButton = el("button", { cls: "btn btn-quiet", text: strings.give_up, attrs: { type: "button" } });
+  const box = el(
+    "div",
+    { cls: "send-failed notice notice-error", attrs: { hidden: true } },
+    text,
+    el("div", { cls: "row" }, retryButton, giveUpButton),
+  );
+  let returnFocus = null;
+  retryButton.addEventListener("click", retry);
+  giveUpButton.addEventListener("click", giveUp);
+  (document.getElementById("main") ?? document.body).append(box);
+  return {
+    show(message) {
+      if (box.hidden && !box.contains(document.activeElement)) returnFocus = document.activeElement;
+      box.hidden = false;
+      text.textContent = message || strings.server_error; // a change the alert role announces
+    },
+    hide() {
+      if (box.hidden) return;
+      const hadFocus = box.contains(document.activeElement);
+      box.hidden = true;
+      text.textContent = "";
+      if (hadFocus) (returnFocus?.isConnected ? returnFocus : document.getElementById("main"))?.focus();
+      returnFocus = null;
+    },
+  };
+}
+
 export function connectRoom({
   path,
+  store = null,
   onChange = () => {},
   onStatus = () => {},
   onError = () => {},
@@ -121,7 +174,14 @@ export function connectRoom({
       }
     }
   }
-  const outbox = new Map(); // id -> { frame, resolve, reject, sent }
+  const strings = { ...LIVE_STRINGS, ...readJson("live-strings", {}) };
+  const saved = store ? openStore(`${store}|${path}`) : null;
+  // id -> { frame, resolve, reject, sent, held (a server.error awaits "Réessayer"), restored, me }
+  const outbox = new Map();
+  for (const { frame, me } of saved?.load() ?? []) {
+    outbox.set(frame.id, { frame, resolve: noop, reject: noop, sent: false, restored: true, me });
+  }
+  let banner = null;
   let waiters = []; // { seq, resolve }
   let socket = null;
   let attempt = 0;
@@ -155,8 +215,58 @@ export function connectRoom({
 
   function flushOutbox() {
     for (const entry of outbox.values()) {
-      entry.sent = rawSend(entry.frame) || entry.sent;
+      if (!entry.held) entry.sent = rawSend(entry.frame) || entry.sent;
     }
+  }
+
+  /** Who sends, as stored with a message: a page of someone else never resends it. */
+  function actorKey() {
+    const me = state.me;
+    return me ? `${me.role ?? ""}:${me.id ?? ""}` : null;
+  }
+
+  function forget(id) {
+    outbox.delete(id);
+    saved?.remove(id);
+  }
+
+  function dropForeignRestored() {
+    const me = actorKey();
+    for (const [id, entry] of outbox) {
+      if (entry.restored && entry.me && me && entry.me !== me) forget(id);
+    }
+  }
+
+  function showFailures() {
+    const held = [...outbox.values()].filter((entry) => entry.held);
+    if (!held.length) {
+      banner?.hide();
+      return;
+    }
+    banner ??= failureBanner(strings, { retry: retryHeld, giveUp: giveUpHeld });
+    banner.show(held[held.length - 1].failure.message);
+  }
+
+  /** "Réessayer": the same messages, with the same ids, now (or after the reconnect). */
+  function retryHeld() {
+    for (const entry of outbox.values()) {
+      if (!entry.held) continue;
+      entry.held = false;
+      entry.sent = synced && rawSend(entry.frame);
+    }
+    showFailures();
+    refreshStatus();
+  }
+
+  /** "Abandonner": the pages hear the server's error, as for any refused message. */
+  function giveUpHeld() {
+    for (const [id, entry] of outbox) {
+      if (!entry.held) continue;
+      forget(id);
+      fail(entry, entry.failure);
+    }
+    showFailures();
+    refreshStatus();
   }
 
   function settleWaiters() {
@@ -213,6 +323,7 @@ export function connectRoom({
     if (!synced) {
       synced = true;
       attempt = 0;
+      dropForeignRestored();
       status("open");
       flushOutbox(); // after the first snapshot: the server is ready for commands
     }
@@ -242,20 +353,43 @@ export function connectRoom({
   function handleAck(frame) {
     const entry = outbox.get(frame.id);
     if (!entry) return;
-    outbox.delete(frame.id);
+    forget(frame.id);
     entry.resolve({ id: frame.id, seq: frame.seq ?? null, data: frame.data ?? {} });
+    if (entry.held) showFailures();
     refreshStatus();
+  }
+
+  function handleCommandError(entry, error) {
+    const err = Object.assign(new Error(error.message), error);
+    if (error.code === SERVER_ERROR && !READ_ONLY.has(entry.frame.type)) {
+      // The server failed, nothing was saved: keep the message for "Réessayer".
+      Object.assign(entry, { held: true, sent: false, failure: err });
+      showFailures();
+      refreshStatus();
+      return;
+    }
+    forget(error.id);
+    refreshStatus();
+    fail(entry, err);
+  }
+
+  /** A message that will not be applied: its page hears it, or this one if it came from storage. */
+  function fail(entry, err) {
+    if (!entry.restored) {
+      entry.reject(err);
+      return;
+    }
+    // Sent by a page that is gone: this page tells the person (phone.js puts an idea back).
+    const { type, data } = entry.frame;
+    const message = format(strings.restored_failed, { message: err.message });
+    onError({ code: err.code, id: err.id, message, restored: true, type, data });
   }
 
   function handleError(frame) {
     const entry = frame.id !== null && frame.id !== undefined ? outbox.get(frame.id) : null;
     const error = { code: frame.code, message: frame.message, id: frame.id ?? null };
     if (entry) {
-      outbox.delete(frame.id);
-      const err = new Error(frame.message);
-      Object.assign(err, error);
-      entry.reject(err);
-      refreshStatus();
+      handleCommandError(entry, error);
       return;
     }
     if (snapshotPending && frame.id === snapshotPending) {
@@ -373,6 +507,7 @@ export function connectRoom({
     send(type, data = {}) {
       const id = newId();
       const frame = { type, id, data };
+      if (saved && !READ_ONLY.has(type)) saved.save(frame, actorKey());
       return new Promise((resolve, reject) => {
         const entry = { frame, resolve, reject, sent: false };
         outbox.set(id, entry);

@@ -257,11 +257,27 @@ function queueAnnounce(n) {
 
 // --- Actions ----------------------------------------------------------------------------------
 
+/** An idea sent before a reload and refused after it: back in the compose box, with the reason. */
+function restoreRefusedIdea(error) {
+  const data = error.data ?? {};
+  if (error.type !== "idea.submit" || !["idea", "question", undefined].includes(data.kind)) return false;
+  composeError.textContent = error.message ?? "";
+  if (!textInput.value && typeof data.text === "string") {
+    textInput.value = data.text;
+    titleInput.value = typeof data.title === "string" ? data.title : "";
+    if (questionInput) questionInput.checked = data.kind === "question";
+    updateCounter();
+  }
+  return true;
+}
+
 const room = connectRoom({
   path: wsPath,
+  store: "phone", // unacknowledged messages survive a reload (static/js/outbox-store.js)
   onChange: render,
   onStatus: showStatus,
   onError: (error) => {
+    if (error.restored && restoreRefusedIdea(error)) return;
     listError.textContent = error.message ?? "";
   },
 });

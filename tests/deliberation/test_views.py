@@ -182,7 +182,7 @@ def test_home_lists_meetings_without_a_query_per_meeting(client, django_assert_n
         make_meeting(owner=user)
     client.force_login(user)
 
-    with django_assert_num_queries(3):  # session, user, meetings
+    with django_assert_num_queries(4):  # session, user, programmes, meetings
         response = client.get("/")
 
     assert response.status_code == 200

@@ -5,16 +5,14 @@ phone that joined with the code and accepts one that opened its personal link (i
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import own_database, serve
+from .conftest import Seeded, serve, server_env
 from .test_board_phone import PHONE, Watch, open_phone
 from .test_votes import add_dots, board_row, create_vote, login_board, option_labels
 
@@ -22,21 +20,11 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def limited_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def limited_server(tmp_path_factory: pytest.TempPathFactory, seeded: Seeded) -> Iterator[str]:
     """A second Daphne server, demo seeded, with VOTE_LIVE_RESULTS_MAX_BALLOTS = 1."""
     data_dir = tmp_path_factory.mktemp("e2e-live-limit")
-    with ExitStack() as stack:
-        env = {
-            **os.environ,
-            "DATA_DIR": str(data_dir),
-            "DJANGO_SETTINGS_MODULE": "tests.e2e.settings_live_limit",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "PYTHONUNBUFFERED": "1",
-            "REDIS_PREFIX": f"informaction-e2e-live-{os.getpid()}",
-        }
-        if os.environ.get("DATABASE_URL"):
-            database = own_database(os.environ["DATABASE_URL"], "live_")
-            env["DATABASE_URL"] = stack.enter_context(database)
+    env = server_env(data_dir, "live_", settings="tests.e2e.settings_live_limit")
+    with seeded.copy_for(env, "live_"):
         yield from serve(env, data_dir)
 
 

@@ -1,0 +1,190 @@
+"""Snapshot storm: does one phone still get quick acks while 100 sockets ask for snapshots?
+
+    .venv/bin/python bench/storm.py
+    .venv/bin/python bench/storm.py --repo /tmp/before   # the same against another checkout
+
+Issue 10, item 5. One Daphne process (embedded backend: temporary SQLite, in-memory layer) pinned
+to core 0; this script's client (Python ``websockets``) on core 1. A victim phone posts an idea
+every ``--every`` seconds and measures send → ack. First quiet (the other sockets connected and
+idle), then during a storm: ``--attackers`` sockets, each its own participant, each sending
+``snapshot.get`` ``--storm-rate`` times a second (``--same-device``: every attacker socket with
+one phone's cookie, as measured in the issue). Prints ack p50/p99 of both windows and their
+ratio, the snapshots the attackers received, and appends a JSON line to bench/out/storm.jsonl.
+Loopback only; the server is killed and the temporary directory removed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import load_room  # noqa: E402 - the load bench's environment, setup and server helpers
+
+OUT_FILE = load_room.BENCH_DIR / "out" / "storm.jsonl"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+async def _connect(url: str, origin: str, cookie: str) -> Any:
+    import websockets
+
+    ws = await websockets.connect(
+        url, origin=origin, additional_headers={"Cookie": cookie}, compression=None
+    )
+    while json.loads(await ws.recv())["type"] != "snapshot":
+        pass
+    return ws
+
+
+async def _victim(ws: Any, seconds: float, every: float, tag: str) -> list[float]:
+    """Post ideas for `seconds`; return the ack latencies in ms."""
+    latencies: list[float] = []
+    end = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() < end:
+        n += 1
+        message_id = f"{tag}-{n}"
+        sent = time.monotonic()
+        frame = {"type": "idea.submit", "id": message_id, "data": {"text": f"Idée {tag} {n}"}}
+        await ws.send(json.dumps(frame))
+        while True:
+            reply = json.loads(await ws.recv())
+            if reply.get("id") == message_id and reply["type"] in {"ack", "error"}:
+                break
+        if reply["type"] == "ack":
+            latencies.append((time.monotonic() - sent) * 1000)
+        await asyncio.sleep(max(0.0, every - (time.monotonic() - sent)))
+    return latencies
+
+
+async def _attacker(ws: Any, seconds: float, rate: float, counts: dict[str, int]) -> None:
+    import websockets
+
+    async def read() -> None:
+        async for text in ws:
+            if text.startswith('{"type":"snapshot"'):
+                counts["snapshots"] += 1
+
+    reader = asyncio.create_task(read())
+    end = time.monotonic() + seconds
+    n = 0
+    try:
+        while time.monotonic() < end:
+            n += 1
+            await ws.send(json.dumps({"type": "snapshot.get", "id": f"s{n}"}))
+            counts["asked"] += 1
+            await asyncio.sleep(1 / rate)
+    except websockets.ConnectionClosed:
+        counts["closed_by_server"] += 1
+    reader.cancel()
+
+
+async def _measure(url: str, origin: str, setup: dict[str, Any], args: argparse.Namespace):
+    phones = setup["phones"]
+    victim = await _connect(url, origin, phones[0])
+    cookies = [phones[1]] * args.attackers if args.same_device else phones[1:]
+    attackers = [await _connect(url, origin, cookie) for cookie in cookies]
+    quiet = await _victim(victim, args.seconds, args.every, "quiet")
+    counts = {"asked": 0, "snapshots": 0, "closed_by_server": 0}
+    storm = asyncio.gather(
+        *(_attacker(ws, args.seconds, args.storm_rate, counts) for ws in attackers)
+    )
+    stormy = await _victim(victim, args.seconds, args.every, "storm")
+    await storm
+    for ws in (victim, *attackers):
+        await ws.close()
+    return quiet, stormy, counts
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    repo = Path(args.repo).resolve()
+    tmp = Path(tempfile.mkdtemp(prefix="ia-storm-"))
+    env = load_room.bench_env(
+        argparse.Namespace(backend="embedded", idea_rate_limit=1000, env=[]), tmp, repo
+    )
+    server = None
+    try:
+        load_room.run_python(["manage.py", "migrate", "--noinput", "-v", "0"], env, repo, 300)
+        setup_file = tmp / "setup.json"
+        load_room.run_python(
+            [load_room.__file__, "--internal-setup", str(setup_file)]
+            + ["--phones", str(args.attackers + 1)],
+            env,
+            repo,
+            300,
+        )
+        setup = json.loads(setup_file.read_text(encoding="utf-8"))
+        port = load_room.free_port()
+        server_cmd = load_room.server_command(
+            argparse.Namespace(nice=0, server_core=0, server="daphne"), port, repo
+        )
+        server = subprocess.Popen(
+            server_cmd, env=env, cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        load_room.wait_for_port(port, server, 60)
+        url = f"ws://{load_room.HOST}:{port}/ws/room/{setup['code']}/"
+        origin = f"http://{load_room.HOST}:{port}"
+        os.sched_setaffinity(0, {1})  # the client on core 1, the server on core 0
+        quiet, stormy, counts = asyncio.run(_measure(url, origin, setup, args))
+    finally:
+        load_room.stop(server)
+        shutil.rmtree(tmp, ignore_errors=True)
+    result = {
+        "repo": str(repo),
+        "attackers": args.attackers,
+        "same_device": args.same_device,
+        "storm_rate": args.storm_rate,
+        "quiet_p50_ms": round(statistics.median(quiet), 1),
+        "quiet_p99_ms": round(percentile(quiet, 0.99), 1),
+        "storm_p50_ms": round(statistics.median(stormy), 1),
+        "storm_p99_ms": round(percentile(stormy, 0.99), 1),
+        "acks": [len(quiet), len(stormy)],
+        "snapshots_asked": counts["asked"],
+        "snapshots_sent": counts["snapshots"],
+        "attackers_closed_by_server": counts["closed_by_server"],
+    }
+    result["p99_ratio"] = round(result["storm_p99_ms"] / result["quiet_p99_ms"], 2)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--attackers", type=int, default=100)
+    parser.add_argument("--storm-rate", type=float, default=10.0, help="snapshot.get per second")
+    parser.add_argument("--seconds", type=float, default=20.0, help="each window")
+    parser.add_argument("--every", type=float, default=0.25, help="victim's seconds between ideas")
+    parser.add_argument(
+        "--same-device", action="store_true", help="every attacker socket with one phone's cookie"
+    )
+    parser.add_argument("--repo", default=str(load_room.REPO), help="code to serve")
+    args = parser.parse_args()
+    result = run(args)
+    OUT_FILE.parent.mkdir(exist_ok=True)
+    with OUT_FILE.open("a", encoding="utf-8") as f:
+        f.write(json.dumps({"at": time.strftime("%Y-%m-%d %H:%M"), **result}) + "\n")
+    print(
+        f"victim ack quiet p50/p99 {result['quiet_p50_ms']}/{result['quiet_p99_ms']} ms, "
+        f"storm p50/p99 {result['storm_p50_ms']}/{result['storm_p99_ms']} ms "
+        f"(p99 ratio {result['p99_ratio']}); snapshots {result['snapshots_sent']} sent of "
+        f"{result['snapshots_asked']} asked; acks {result['acks']}; "
+        f"attacker sockets closed by the server {result['attackers_closed_by_server']}"
+    )
+
+
+if __name__ == "__main__":
+    main()
