@@ -172,6 +172,7 @@ async function connect() {
 async function onCommand(line) {
   const c = JSON.parse(line);
   if (c.cmd === "phase") {
+    closeCounters();
     phase = c.tag;
     state.tag = `${c.tag}-`;
   } else if (c.cmd === "target") {
@@ -191,11 +192,21 @@ async function stop() {
   finish("done");
 }
 
+// Room-wide counters of the client, split by phase (as they happen).
+const COUNTERS = ["gap_frames", "resyncs", "chain_breaks", "reconnects", "resent"];
+let marks = Object.fromEntries(COUNTERS.map((k) => [k, 0]));
+function closeCounters() {
+  const s = phaseStats(phase);
+  for (const k of COUNTERS) s[k] = (s[k] ?? 0) + stats[k] - marks[k];
+  marks = Object.fromEntries(COUNTERS.map((k) => [k, stats[k]]));
+}
+
 let finished = false;
 function finish(reason) {
   if (finished) return;
   finished = true;
   clearTimeout(hardStop);
+  closeCounters();
   const unanswered = {};
   for (const p of phones) for (const [, m] of p.pending) countInto(unanswered, m.phase);
   writeFileSync(cfg.acks_file, JSON.stringify(acked));
