@@ -678,8 +678,8 @@ def markdown_rows(runs: list[dict[str, Any]]) -> str:
     """The phases of the given runs as one Markdown table (for bench/RESULTS.md)."""
     lines = [
         "| run | phase | sent | acked | stored | lost | dup | commands failed (server.error) "
-        "| every screen on the latest version | frozen |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| ack p50 / p99 / max ms | gap frames | every screen on the latest version | frozen |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in runs:
         for row in s["phases"]:
@@ -695,9 +695,16 @@ def markdown_rows(runs: list[dict[str, Any]]) -> str:
             lines.append(
                 f"| {s['label'] or s['when']} | {row['phase']} | {row['sent']} | {row['acked']} "
                 f"| {row['stored']} | {row['lost']} | {row['duplicates']} | {row['server_error']} "
+                f"| {ack_text(row.get('ack_ms'))} | {row.get('gap_frames', '?')} "
                 f"| {latest} | {frozen} |"
             )
     return "\n".join(lines)
+
+
+def ack_text(ack: dict[str, Any] | None) -> str:
+    if not ack or not ack.get("n"):
+        return "–"
+    return f"{ack['p50']:.0f} / {ack['p99']:.0f} / {ack['max']:.0f}"
 
 
 def repair_text(row: dict[str, Any]) -> str:
