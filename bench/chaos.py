@@ -759,7 +759,11 @@ def main() -> None:
     args.phases = [p for p in args.phases.split(",") if p]
     if not set(args.phases) <= set(PHASES) or not 1 <= args.phones <= 1000 or args.servers < 2:
         parser.error(f"--phases among {','.join(PHASES)}; --phones 1..1000; --servers >= 2")
-    summary = run_bounded(args)
+    try:
+        summary = run_bounded(args)
+    except KeyboardInterrupt as exc:
+        print(f"interrupted ({exc or 'Ctrl-C'}): everything it started is stopped and removed")
+        raise SystemExit(130) from None
     print_table(summary)
     OUT_FILE.parent.mkdir(parents=True, exist_ok=True)
     with OUT_FILE.open("a", encoding="utf-8") as f:
@@ -772,8 +776,9 @@ def run_bounded(args: argparse.Namespace) -> dict[str, Any]:
     room.ensure_node_modules()
 
     def interrupt(signum: int, _frame: Any) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
+        raise KeyboardInterrupt(signal.Signals(signum).name)
 
+    signal.signal(signal.SIGINT, interrupt)  # also when started in the background (SIG_IGN)
     signal.signal(signal.SIGTERM, interrupt)
     signal.signal(signal.SIGALRM, interrupt)
     signal.alarm(int(args.overall_timeout) + 60)
