@@ -695,7 +695,7 @@ def markdown_rows(runs: list[dict[str, Any]]) -> str:
             lines.append(
                 f"| {s['label'] or s['when']} | {row['phase']} | {row['sent']} | {row['acked']} "
                 f"| {row['stored']} | {row['lost']} | {row['duplicates']} | {row['server_error']} "
-                f"| {ack_text(row.get('ack_ms'))} | {row.get('gap_frames', '?')} "
+                f"| {ack_text(row.get('ack_ms'))} | {row.get('gap_frames', '–')} "
                 f"| {latest} | {frozen} |"
             )
     return "\n".join(lines)
