@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Session
+from events.permissions import editable_sessions
 
 from .services import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, normalise_join_code
 
@@ -43,8 +46,9 @@ class MeetingForm(forms.Form):
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
     session = forms.ModelChoiceField(
         label=_("Séance du programme (facultatif)"),
-        queryset=Session.objects.select_related("event").order_by("starts_at"),
+        queryset=Session.objects.none(),
         required=False,
+        help_text=_("Seules les séances des événements que vous organisez sont proposées."),
     )
     premoderation = forms.BooleanField(
         label=_("Pré-modération : les idées attendent votre accord avant d'être affichées"),
@@ -54,3 +58,10 @@ class MeetingForm(forms.Form):
         label=_("Idées cachées jusqu'à la révélation (évite l'effet d'ancrage)"),
         required=False,
     )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        """Offer only the sessions of the events `user` may edit (events/permissions.py)."""
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = (
+            editable_sessions(user).select_related("event").order_by("starts_at")
+        )

@@ -81,10 +81,7 @@ def meeting_create(
     # A webconference's audience asks questions: the questions switch starts on.
     allow_questions = False
     if session_id is not None:
-        from events.models import Session
-
-        session = Session.objects.filter(pk=session_id).first()
-        allow_questions = bool(session and session.is_webconference)
+        allow_questions = _linkable_session(owner, session_id).is_webconference
     return Meeting.objects.create(
         owner=owner,
         title=title[:200],
@@ -95,6 +92,20 @@ def meeting_create(
         hidden_until_reveal=hidden_until_reveal,
         allow_questions=allow_questions,
     )
+
+
+def _linkable_session(owner: AbstractBaseUser, session_id: int) -> Any:
+    """The programme session `session_id` if `owner` may edit its event (events/permissions.py):
+    a meeting linked to a session is advertised on its pages and lands in its event report."""
+    from events.permissions import editable_sessions
+
+    session = editable_sessions(owner).filter(pk=session_id).first()
+    if session is None:
+        raise DomainError(
+            "meeting.session_forbidden",
+            _("Seuls les organisateurs de cet événement peuvent y lier une réunion."),
+        )
+    return session
 
 
 def participant_join(*, meeting: Meeting, device: str, display_name: str = "") -> Participant:

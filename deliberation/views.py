@@ -172,7 +172,7 @@ def phone(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest) -> HttpResponse:
-    form = MeetingForm(request.POST or None)
+    form = MeetingForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(
@@ -186,7 +186,8 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                 hidden_until_reveal=form.cleaned_data["hidden_until_reveal"],
             )
         except DomainError as exc:
-            form.add_error("title", exc.render())
+            field = "session" if exc.code == "meeting.session_forbidden" else "title"
+            form.add_error(field, exc.render())
         else:
             return redirect("meeting-detail", pk=meeting.pk)
     return render(request, "deliberation/meeting_form.html", {"form": form})
