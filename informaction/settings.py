@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "informaction.middleware.SecurityHeadersMiddleware",
+    # Innermost, so that its 404 gets the headers above; none of the above reads the database.
+    "informaction.middleware.RejectNulMiddleware",
 ]
 
 ROOT_URLCONF = "informaction.urls"
