@@ -11,7 +11,6 @@ import functools
 import re
 import secrets
 import threading
-import unicodedata
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -24,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consumers.broadcast import broadcast_many_on_commit, broadcast_on_commit
+from informaction.text import clean_text
 
 from .enums import PHASE_ORDER, IdeaState, RoomPhase
 from .errors import DomainError
@@ -34,21 +34,11 @@ from .permissions import Actor, check_command
 # No O/0, I/1/L: a code read aloud or from the back of a room must not be ambiguous.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
-_CONTROL_CHARS = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
-)
 
 Event = dict[str, Any]
 # What a change returns: the ack data, and the event (or events, each taking its own sequence
 # number) to broadcast.
 Change = tuple[dict[str, Any], Event | list[Event]]
-
-
-def clean_text(value: str) -> str:
-    """Normalise user text: NFC, no control or bidi-override characters, trimmed."""
-    value = unicodedata.normalize("NFC", value)
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL_CHARS.sub("", value).strip()
 
 
 def normalise_join_code(code: str) -> str:
