@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from events.models import Session
 from events.permissions import editable_sessions
@@ -43,7 +45,18 @@ class JoinForm(forms.Form):
 
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Titre"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=settings.MEETING_DESCRIPTION_MAX_LENGTH,
+        help_text=ngettext_lazy(
+            "%(max)s caractère au plus : elle s'affiche sur chaque téléphone.",
+            "%(max)s caractères au plus : elle s'affiche sur chaque téléphone.",
+            "max",
+        )
+        % {"max": settings.MEETING_DESCRIPTION_MAX_LENGTH},
+    )
     session = forms.ModelChoiceField(
         label=_("Séance du programme (facultatif)"),
         queryset=Session.objects.none(),

@@ -59,9 +59,16 @@ def meeting_create(
     hidden_until_reveal: bool = False,
 ) -> Meeting:
     """Create a meeting in the draft phase with a fresh, unused join code."""
-    title = clean_text(title)
+    title, description = clean_text(title), clean_text(description)
     if not title:
         raise DomainError("meeting.title_empty", _("Donnez un titre à la réunion."))
+    if len(description) > settings.MEETING_DESCRIPTION_MAX_LENGTH:
+        raise DomainError(
+            "meeting.description_too_long",
+            _("La description est trop longue (%(length)s caractères, %(max)s au plus)."),
+            length=len(description),
+            max=settings.MEETING_DESCRIPTION_MAX_LENGTH,
+        )
     for _attempt in range(20):
         code = _new_join_code()
         if not Meeting.objects.filter(join_code=code).exists():
@@ -75,7 +82,7 @@ def meeting_create(
     return Meeting.objects.create(
         owner=owner,
         title=title[:200],
-        description=clean_text(description),
+        description=description,
         join_code=code,
         session_id=session_id,
         premoderation=premoderation,

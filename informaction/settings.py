@@ -201,6 +201,8 @@ ROOM_BOARD_FRAME_INTERVAL = float(os.environ.get("ROOM_BOARD_FRAME_INTERVAL", "0
 ROOM_MAX_FRAME_BYTES = 16 * 1024
 IDEA_MAX_LENGTH = 500
 IDEA_TITLE_MAX_LENGTH = 80
+# A meeting's description rides in every snapshot sent to every phone (docs/security.md).
+MEETING_DESCRIPTION_MAX_LENGTH = 2000
 IDEA_RATE_LIMIT_PER_MINUTE = env_int("IDEA_RATE_LIMIT_PER_MINUTE", 10)
 
 # --- Auth, sessions, cookies -------------------------------------------------------------------
