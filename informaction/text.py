@@ -17,8 +17,7 @@ import re
 import unicodedata
 
 _REMOVED = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069"
-    "\ud800-\udfff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
 _EDGES = re.compile(r"^[\s\u200c\u200d]+|[\s\u200c\u200d]+$")
 # Spaces, controls, format characters (joiners, tags, soft hyphen...), combining marks alone
