@@ -43,6 +43,14 @@ class JoinForm(forms.Form):
     )
 
 
+# Interpolated per form (in the request's language), not at import.
+DESCRIPTION_HELP = ngettext_lazy(
+    "%(max)s caractère au plus : elle s'affiche sur chaque téléphone.",
+    "%(max)s caractères au plus : elle s'affiche sur chaque téléphone.",
+    "max",
+)
+
+
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Titre"), max_length=200)
     description = forms.CharField(
@@ -50,12 +58,6 @@ class MeetingForm(forms.Form):
         widget=forms.Textarea,
         required=False,
         max_length=settings.MEETING_DESCRIPTION_MAX_LENGTH,
-        help_text=ngettext_lazy(
-            "%(max)s caractère au plus : elle s'affiche sur chaque téléphone.",
-            "%(max)s caractères au plus : elle s'affiche sur chaque téléphone.",
-            "max",
-        )
-        % {"max": settings.MEETING_DESCRIPTION_MAX_LENGTH},
     )
     session = forms.ModelChoiceField(
         label=_("Séance du programme (facultatif)"),
@@ -75,6 +77,8 @@ class MeetingForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         """Offer only the sessions of the events `user` may edit (events/permissions.py)."""
         super().__init__(*args, **kwargs)
+        limit = settings.MEETING_DESCRIPTION_MAX_LENGTH
+        self.fields["description"].help_text = DESCRIPTION_HELP % {"max": limit}
         self.fields["session"].queryset = (
             editable_sessions(user).select_related("event").order_by("starts_at")
         )
