@@ -45,3 +45,17 @@ class RejectNulMiddleware:
         if has_nul(request.path, request.META.get("QUERY_STRING", "")):
             raise Http404
         return self.get_response(request)
+
+
+class DropNulCookiesMiddleware:
+    """A cookie holding a NUL character (the quoted form "\\000" decodes to one) is junk that
+    no server ever set: drop it before the session and CSRF middleware read it (PostgreSQL
+    would answer 500 to the session lookup). First in MIDDLEWARE."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for name in [n for n, v in request.COOKIES.items() if "\x00" in n or "\x00" in v]:
+            del request.COOKIES[name]
+        return self.get_response(request)

@@ -10,8 +10,8 @@ socket that the page opening it is ours. So the whole origin (scheme, host and p
 - or one of CSRF_TRUSTED_ORIGINS (exact, or Django's ``https://*.example.org`` form), or the
   origin of SITE_URL.
 
-A missing or malformed Origin is refused, and so is a path or query holding NUL (it names no
-room, and PostgreSQL cannot even look it up). See docs/security.md.
+A missing or malformed Origin is refused, and so is a path, query or cookie holding NUL (it
+names no room or session, and PostgreSQL cannot even look it up). See docs/security.md.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from channels.security.websocket import WebsocketDenier
 from django.conf import settings
+from django.http.cookie import parse_cookie
 from django.http.request import split_domain_port, validate_host
 
 Origin = tuple[str, str, int]
@@ -98,13 +99,17 @@ def origin_allowed(scope: dict[str, Any]) -> bool:
 
 
 def has_nul(scope: dict[str, Any]) -> bool:
+    """A NUL in the path, the query or a cookie (its quoted "\\000" form decodes to one)."""
     query = scope.get("query_string", b"").decode("latin1")
-    return "\x00" in scope.get("path", "") or "\x00" in unquote(query)
+    if "\x00" in scope.get("path", "") or "\x00" in unquote(query):
+        return True
+    cookies = parse_cookie(_header(scope, b"cookie") or "")
+    return any("\x00" in name or "\x00" in value for name, value in cookies.items())
 
 
 class WebSocketGuard:
-    """ASGI middleware before every socket: a foreign or missing origin, or a NUL in the URL,
-    is refused (HTTP 403) before any consumer or database work."""
+    """ASGI middleware before every socket: a foreign or missing origin, or a NUL in the URL or
+    a cookie, is refused (HTTP 403) before any consumer or database work."""
 
     def __init__(self, application: Any) -> None:
         self.application = application

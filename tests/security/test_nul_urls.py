@@ -1,4 +1,5 @@
-"""Issue 10, item 9: a NUL byte anywhere in a URL is answered 404, never 500.
+"""Issue 10, item 9: a NUL byte anywhere in a URL is answered 404, never 500 (and a cookie
+holding one is ignored).
 
 PostgreSQL refuses NUL in text parameters ("A string literal cannot contain NUL"), so every
 route that looks a path segment or a query value up in the database used to crash there. The
@@ -60,5 +61,14 @@ def test_a_percent_sign_alone_is_not_mistaken_for_nul(client):
     meeting = make_meeting()
 
     response = client.get(f"/j/{meeting.join_code}?x=%2500")
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", ["sessionid", "csrftoken", "ia_device"])
+def test_a_cookie_holding_nul_is_ignored(client, name):
+    client.raise_request_exception = False
+
+    response = client.get("/", HTTP_COOKIE=f'{name}="\\000abcdefghijkl"')
 
     assert response.status_code == 200

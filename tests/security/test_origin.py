@@ -138,3 +138,14 @@ async def test_nul_in_the_socket_path_is_refused_before_the_room_is_looked_up(ph
     connected, _ = await communicator.connect(timeout=5)
 
     assert connected is False
+
+
+async def test_a_session_cookie_holding_nul_is_refused(phone_cookie):
+    code, _cookie = phone_cookie
+    headers = [(b"host", b"127.0.0.1"), (b"origin", b"http://127.0.0.1")]
+    headers.append((b"cookie", b'sessionid="\\000abcdefghijkl"'))
+    communicator = WebsocketCommunicator(application, f"/ws/room/{code}/", headers)
+
+    connected, _ = await communicator.connect(timeout=5)
+
+    assert connected is False
