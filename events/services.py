@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -26,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from deliberation.errors import DomainError
+from informaction.text import clean_text
 
 from .colors import is_css_color_name
 from .enums import ACTIVE_STATUSES, RegistrationStatus, SessionKind
@@ -46,19 +46,9 @@ User = AbstractBaseUser | AnonymousUser
 
 # Reserved first path segments under /programme/ (organizer pages, tokens).
 RESERVED_SLUGS = {"orga", "inscription", "agenda", "check-in", "billet"}
-_CONTROL_CHARS = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
-)
 MAX_CAPACITY = 100_000
 # Secret links (agenda, confirmation, cancel) stop working this long after the event ends.
 LINK_VALIDITY_AFTER_EVENT = timedelta(days=90)
-
-
-def clean_text(value: str | None) -> str:
-    """NFC, no control or bidi-override characters, trimmed."""
-    value = unicodedata.normalize("NFC", value or "")
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL_CHARS.sub("", value).strip()
 
 
 def touch_event(event_id: int) -> None:
