@@ -1,0 +1,312 @@
+"""The mail people receive about their registrations, written in their own language as text
+and HTML, stored in the outbox (events/outbox.py) in the transaction that causes it.
+
+Kinds (docs/events.md, "Mail"): registration confirmed (ticket QR inline, the address
+confirmation link, the cancel link, the session as an iTIP REQUEST), placed on the waiting list,
+promoted from it, session changed (REQUEST, higher SEQUENCE) or cancelled (CANCEL), the
+reminder the day before, and an organizer's message. Links are absolute: SITE_URL, or
+http://localhost:8000 when it is empty (a system check warns when mail is on without SITE_URL).
+"""
+
+from __future__ import annotations
+
+from email.message import EmailMessage as MIMEMessage
+from email.utils import formataddr, formatdate, make_msgid
+
+from django.conf import settings
+from django.core import signing
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+
+from informaction.qr import qr_png
+
+from . import outbox
+from .enums import MailKind, RegistrationStatus
+from .ical import build_invitation
+from .models import OutgoingMail, Registration, Session
+
+CONFIRM_SALT = "informaction.events.registration.confirm"
+DEV_SITE_URL = "http://localhost:8000"
+TICKET_CID = "billet"
+
+
+def site_url() -> str:
+    return settings.SITE_URL or DEV_SITE_URL
+
+
+def confirm_code(registration: Registration) -> str:
+    """The secret of the confirmation link: an HMAC of the registration's token, so only the
+    mail carries it (the token alone is shown on the registration page)."""
+    return signing.Signer(salt=CONFIRM_SALT).signature(registration.token)
+
+
+def confirm_code_ok(registration: Registration, code: str) -> bool:
+    return constant_time_compare(confirm_code(registration), code or "")
+
+
+def _url(name: str, **kwargs: str) -> str:
+    return site_url() + reverse(name, kwargs=kwargs)
+
+
+def _links(registration: Registration) -> dict[str, str]:
+    return {
+        "page": _url("events:registration-detail", token=registration.token),
+        "cancel": _url("events:registration-cancel", token=registration.token),
+        "confirm": _url(
+            "events:registration-confirm",
+            token=registration.token,
+            code=confirm_code(registration),
+        ),
+        "ticket": _url("events:check-in", token=registration.checkin_token),
+    }
+
+
+def _when(session: Session) -> str:
+    start = timezone.localtime(session.starts_at)
+    end = timezone.localtime(session.ends_at)
+    day = formats.date_format(start, "l j F Y")
+    return f"{day}, {formats.time_format(start, 'H:i')}–{formats.time_format(end, 'H:i')}"
+
+
+def _where(session: Session) -> str:
+    parts = [p.name for p in (session.room, session.venue) if p is not None]
+    if session.venue is not None and session.venue.address:
+        parts.append(session.venue.address)
+    return ", ".join(parts)
+
+
+def _subject(kind: str, session: Session, restored: bool = False) -> str:
+    subjects = {
+        MailKind.CONFIRMED: _("Inscription confirmée : %(title)s"),
+        MailKind.WAITING: _("Liste d'attente : %(title)s"),
+        MailKind.PROMOTED: _("Une place pour vous : %(title)s"),
+        MailKind.CHANGED: _("Séance modifiée : %(title)s"),
+        MailKind.CANCELLED: _("Séance annulée : %(title)s"),
+        MailKind.REMINDER: _("Rappel, c'est demain : %(title)s"),
+    }
+    if restored:
+        return _("Séance rétablie : %(title)s") % {"title": session.title}
+    return subjects[kind] % {"title": session.title}
+
+
+def _intro(kind: str, registration: Registration, restored: bool) -> list[str]:
+    """The opening paragraphs of each kind of mail."""
+    from .selectors import waiting_position
+
+    title = registration.session.title
+    if kind == MailKind.CONFIRMED:
+        return [_("Votre inscription à « %(title)s » est confirmée.") % {"title": title}]
+    if kind == MailKind.WAITING:
+        return [
+            _("La séance « %(title)s » est complète : vous êtes sur la liste d'attente.")
+            % {"title": title},
+            _(
+                "Position : %(n)s. Si une place se libère, elle vous est attribuée "
+                "automatiquement et vous recevrez un courriel."
+            )
+            % {"n": waiting_position(registration) or 1},
+        ]
+    if kind == MailKind.PROMOTED:
+        return [
+            _("Bonne nouvelle : une place s'est libérée à « %(title)s ». Vous êtes inscrit·e.")
+            % {"title": title}
+        ]
+    if kind == MailKind.CHANGED:
+        if restored:
+            return [
+                _("La séance « %(title)s » est rétablie : elle aura bien lieu.") % {"title": title}
+            ]
+        return [
+            _(
+                "La séance « %(title)s » a changé. Voici ses nouvelles informations ; votre "
+                "agenda se met à jour avec la pièce jointe."
+            )
+            % {"title": title}
+        ]
+    if kind == MailKind.CANCELLED:
+        return [
+            _(
+                "La séance « %(title)s » est annulée par l'organisation. Nous sommes désolés. "
+                "Votre agenda retire la séance avec la pièce jointe."
+            )
+            % {"title": title}
+        ]
+    if kind == MailKind.REMINDER:
+        return [_("Petit rappel : vous êtes inscrit·e à « %(title)s », demain.") % {"title": title}]
+    return []
+
+
+def compose(
+    registration: Registration,
+    kind: str,
+    *,
+    restored: bool = False,
+    subject: str = "",
+    message: str = "",
+) -> OutgoingMail:
+    """One mail for one registration (not stored), in the person's language and the event's
+    time zone. `subject` and `message` are an organizer's own words (kind MESSAGE)."""
+    session = registration.session
+    event = session.event
+    language = registration.language or settings.LANGUAGE_CODE
+    with translation.override(language), timezone.override(event.timezone):
+        seated = registration.status == RegistrationStatus.REGISTERED and not session.cancelled
+        ticket = seated and kind in (MailKind.CONFIRMED, MailKind.PROMOTED, MailKind.REMINDER)
+        context = {
+            "registration": registration,
+            "session": session,
+            "event": event,
+            "kind": kind,
+            "intro": _intro(kind, registration, restored),
+            "organizer_text": message,
+            "when": _when(session),
+            "where": _where(session),
+            "links": _links(registration),
+            "ticket_cid": TICKET_CID if ticket else "",
+            "ask_confirm": (
+                registration.status != RegistrationStatus.CANCELLED
+                and not registration.is_confirmed
+                and kind in (MailKind.CONFIRMED, MailKind.WAITING, MailKind.PROMOTED)
+            ),
+            "can_cancel": registration.status != RegistrationStatus.CANCELLED
+            and not session.cancelled,
+            "language": language,
+        }
+        subject = subject or _subject(kind, session, restored)
+        text = render_to_string("events/mail/message.txt", context)
+        html = render_to_string("events/mail/message.html", context)
+        method = _ics_method(kind, registration)
+        ics = _invitation(registration, method) if method else None
+        qr = qr_png(context["links"]["ticket"]) if ticket else None
+    raw = _mime(registration, subject, text, html, language, ics, method, qr)
+    return OutgoingMail(
+        event=event,
+        session=session,
+        registration=registration,
+        kind=kind,
+        to=registration.email,
+        subject=subject[:300],
+        message=raw,
+    )
+
+
+def _ics_method(kind: str, registration: Registration) -> str:
+    """Which iTIP message goes with the mail: only seated people have the session in their
+    calendar (the waiting list gets none)."""
+    if kind == MailKind.CANCELLED:
+        return "CANCEL" if registration.status == RegistrationStatus.REGISTERED else ""
+    if registration.status != RegistrationStatus.REGISTERED:
+        return ""
+    if kind in (MailKind.CONFIRMED, MailKind.PROMOTED, MailKind.CHANGED):
+        return "REQUEST"
+    return ""
+
+
+def _invitation(registration: Registration, method: str) -> bytes:
+    from .selectors import feed_sessions
+
+    session = registration.session
+    (item,) = feed_sessions(Session.objects.filter(pk=session.pk), site_url())
+    return build_invitation(
+        method=method,
+        item=item,
+        zone_name=session.event.timezone,
+        organizer=(session.event.title, _from_address()),
+        attendee=(registration.name, registration.email),
+        stamp=timezone.now(),
+    )
+
+
+def _from_address() -> str:
+    from email.utils import parseaddr
+
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "noreply@localhost"
+
+
+def _mime(
+    registration: Registration,
+    subject: str,
+    text: str,
+    html: str,
+    language: str,
+    ics: bytes | None,
+    method: str,
+    qr: bytes | None,
+) -> bytes:
+    """multipart/mixed [ alternative [ text, related [ html, ticket PNG ] ], session.ics ]."""
+    msg = MIMEMessage()
+    msg["Subject"] = subject
+    msg["From"] = settings.DEFAULT_FROM_EMAIL
+    msg["To"] = formataddr((registration.name, registration.email))
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain=outbox.sender_domain())
+    msg["Content-Language"] = language
+    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies
+    msg.set_content(text)
+    msg.add_alternative(html, subtype="html")
+    if qr is not None:
+        html_part = msg.get_payload()[1]
+        html_part.add_related(
+            qr, maintype="image", subtype="png", cid=f"<{TICKET_CID}>", filename="billet.png"
+        )
+    if ics is not None:
+        msg.add_attachment(
+            ics,
+            maintype="text",
+            subtype="calendar",
+            filename="seance.ics",
+            params={"method": method, "charset": "utf-8"},
+        )
+    return msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))
+
+
+# --- What the services call, inside their transaction ---------------------------------------------
+
+
+def registration_created(registration: Registration) -> None:
+    kind = (
+        MailKind.CONFIRMED
+        if registration.status == RegistrationStatus.REGISTERED
+        else MailKind.WAITING
+    )
+    outbox.queue([compose(registration, kind)])
+
+
+def promoted(registrations: list[Registration]) -> None:
+    outbox.queue([compose(r, MailKind.PROMOTED) for r in registrations])
+
+
+def _active(session: Session) -> list[Registration]:
+    return list(
+        session.registrations.filter(
+            status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITING]
+        ).select_related("session__event", "session__venue", "session__room")
+    )
+
+
+def session_changed(session: Session) -> None:
+    """Everyone registered (or waiting) hears of the new date, time or place."""
+    outbox.queue([compose(r, MailKind.CHANGED) for r in _active(session)])
+
+
+def session_cancelled(session: Session, *, restored: bool = False) -> None:
+    kind = MailKind.CHANGED if restored else MailKind.CANCELLED
+    outbox.queue([compose(r, kind, restored=restored) for r in _active(session)])
+
+
+def reminder(registrations: list[Registration]) -> None:
+    outbox.queue([compose(r, MailKind.REMINDER) for r in registrations])
+
+
+def organizer_message(
+    session: Session, *, subject: str, message: str, include_waiting: bool
+) -> int:
+    """The organizer's message to everyone registered (and the waiting list if asked)."""
+    people = [
+        r for r in _active(session) if include_waiting or r.status == RegistrationStatus.REGISTERED
+    ]
+    outbox.queue([compose(r, MailKind.MESSAGE, subject=subject, message=message) for r in people])
+    return len(people)
