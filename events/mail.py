@@ -10,11 +10,14 @@ http://localhost:8000 when it is empty (a system check warns when mail is on wit
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from email.message import EmailMessage as MIMEMessage
 from email.utils import formataddr, formatdate, make_msgid
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -243,7 +246,6 @@ def _mime(
     msg["To"] = formataddr((registration.name, registration.email))
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain=outbox.sender_domain())
-    msg["Content-Language"] = language
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
@@ -260,6 +262,7 @@ def _mime(
             filename="seance.ics",
             params={"method": method, "charset": "utf-8"},
         )
+    msg["Content-Language"] = language  # after the parts: they take the Content-* headers
     return msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))
 
 
@@ -310,3 +313,51 @@ def organizer_message(
     ]
     outbox.queue([compose(r, MailKind.MESSAGE, subject=subject, message=message) for r in people])
     return len(people)
+
+
+# --- The day-before reminder ------------------------------------------------------------------
+
+REMINDER_FRESH = timedelta(hours=12)  # registered or promoted this recently: no reminder
+
+
+def due_reminders(now: datetime | None = None) -> list[Registration]:
+    """Seated registrations not yet reminded, of sessions not cancelled that start tomorrow in
+    their event's time zone (or within 24 hours, for a run that came late). People who
+    registered or were promoted in the last 12 hours just had a mail: none for them."""
+    now = now or timezone.now()
+    candidates = Registration.objects.filter(
+        status=RegistrationStatus.REGISTERED,
+        reminded_at__isnull=True,
+        session__cancelled=False,
+        session__starts_at__gt=now,
+        session__starts_at__lte=now + timedelta(hours=48),
+        created_at__lte=now - REMINDER_FRESH,
+    ).select_related("session__event", "session__venue", "session__room")
+    due = []
+    for registration in candidates:
+        if registration.promoted_at and registration.promoted_at > now - REMINDER_FRESH:
+            continue
+        session = registration.session
+        zone = ZoneInfo(session.event.timezone)
+        tomorrow = now.astimezone(zone).date() + timedelta(days=1)
+        if session.starts_at.astimezone(zone).date() == tomorrow or (
+            session.starts_at <= now + timedelta(hours=24)
+        ):
+            due.append(registration)
+    return due
+
+
+def queue_reminders(now: datetime | None = None) -> int:
+    """Queue the reminders due now; each registration is claimed by a conditional update in
+    the transaction that queues its mail, so two runs never remind anyone twice."""
+    now = now or timezone.now()
+    count = 0
+    for registration in due_reminders(now):
+        with transaction.atomic():
+            claimed = Registration.objects.filter(
+                pk=registration.pk, reminded_at__isnull=True
+            ).update(reminded_at=now)
+            if claimed:
+                reminder([registration])
+                count += 1
+    return count
