@@ -88,7 +88,7 @@ def _subject(kind: str, session: Session, restored: bool = False) -> str:
         MailKind.PROMOTED: _("Une place pour vous : %(title)s"),
         MailKind.CHANGED: _("Séance modifiée : %(title)s"),
         MailKind.CANCELLED: _("Séance annulée : %(title)s"),
-        MailKind.REMINDER: _("Rappel, c'est demain : %(title)s"),
+        MailKind.REMINDER: _("Rappel : %(title)s"),
     }
     if restored:
         return _("Séance rétablie : %(title)s") % {"title": session.title}
@@ -138,7 +138,9 @@ def _intro(kind: str, registration: Registration, restored: bool) -> list[str]:
             % {"title": title}
         ]
     if kind == MailKind.REMINDER:
-        return [_("Petit rappel : vous êtes inscrit·e à « %(title)s », demain.") % {"title": title}]
+        return [
+            _("Petit rappel : vous êtes inscrit·e à « %(title)s ». À bientôt !") % {"title": title}
+        ]
     return []
 
 
@@ -318,12 +320,15 @@ def organizer_message(
 # --- The day-before reminder ------------------------------------------------------------------
 
 REMINDER_FRESH = timedelta(hours=12)  # registered or promoted this recently: no reminder
+REMINDER_HOUR = 9  # tomorrow's sessions are reminded from 09:00 (event time) the day before
+REMINDER_LATE = timedelta(hours=20)  # a run that came late still reminds sessions this close
 
 
 def due_reminders(now: datetime | None = None) -> list[Registration]:
     """Seated registrations not yet reminded, of sessions not cancelled that start tomorrow in
-    their event's time zone (or within 24 hours, for a run that came late). People who
-    registered or were promoted in the last 12 hours just had a mail: none for them."""
+    their event's time zone, from 09:00 today there (or within 20 hours, for a run that came
+    late). People who registered or were promoted in the last 12 hours just had a mail: none
+    for them."""
     now = now or timezone.now()
     candidates = Registration.objects.filter(
         status=RegistrationStatus.REGISTERED,
@@ -338,10 +343,11 @@ def due_reminders(now: datetime | None = None) -> list[Registration]:
         if registration.promoted_at and registration.promoted_at > now - REMINDER_FRESH:
             continue
         session = registration.session
-        zone = ZoneInfo(session.event.timezone)
-        tomorrow = now.astimezone(zone).date() + timedelta(days=1)
-        if session.starts_at.astimezone(zone).date() == tomorrow or (
-            session.starts_at <= now + timedelta(hours=24)
+        local_now = now.astimezone(ZoneInfo(session.event.timezone))
+        tomorrow = local_now.date() + timedelta(days=1)
+        starts_tomorrow = session.starts_at.astimezone(local_now.tzinfo).date() == tomorrow
+        if (starts_tomorrow and local_now.hour >= REMINDER_HOUR) or (
+            session.starts_at <= now + REMINDER_LATE
         ):
             due.append(registration)
     return due

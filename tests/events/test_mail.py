@@ -19,7 +19,7 @@ from events import mail as event_mail
 from events import services
 from events.enums import MailStatus
 from events.ical import session_uid
-from events.models import OutgoingMail, Registration
+from events.models import OutgoingMail, Registration, Session
 from tests.factories_events import make_event, make_session, make_venue
 
 from .mailhelpers import (
@@ -217,23 +217,36 @@ def test_reminder_the_day_before_is_sent_once(session, on_commit):
 
     assert (first, again) == (1, 0)
     reminders = [m for m in received("awa@example.org") if m["Subject"].startswith("Rappel")]
-    assert [m["Subject"] for m in reminders] == ["Rappel, c'est demain : Atelier mobilité"]
+    assert [m["Subject"] for m in reminders] == ["Rappel : Atelier mobilité"]
     assert ticket_png(reminders[0]) is not None
 
 
-def test_no_reminder_two_days_before_nor_for_a_cancelled_session(organizer, session):
+def test_no_reminder_too_early_nor_for_a_cancelled_session(organizer, session):
     awa = services.registration_create(session=session, name="Awa", email="awa@example.org")
     Registration.objects.filter(pk=awa.pk).update(created_at=timezone.now() - timedelta(days=30))
+    # The session is on 6 July 2027 at 10:00 (Paris): reminded from 5 July, 09:00.
+    five_july_8h = session.starts_at - timedelta(hours=26)
+    five_july_9h = session.starts_at - timedelta(hours=25)
 
     assert event_mail.due_reminders(session.starts_at - timedelta(hours=50)) == []
+    assert event_mail.due_reminders(five_july_8h) == []
+    assert [r.pk for r in event_mail.due_reminders(five_july_9h)] == [awa.pk]
     services.session_cancel(user=organizer, session=session)
     assert event_mail.due_reminders(session.starts_at - timedelta(hours=20)) == []
 
 
 def test_reminder_command_is_idempotent(on_commit):
+    # A session in three hours: a daily run that comes late still reminds it (once).
     today = timezone.localdate()
-    event = make_event(starts_on=today, ends_on=today + timedelta(days=3), slug="demain")
-    session = make_session(event, day=today + timedelta(days=1), capacity=5, title="Débat")
+    event = make_event(starts_on=today, ends_on=today + timedelta(days=3), slug="bientot")
+    starts_at = timezone.now() + timedelta(hours=3)
+    session = Session.objects.create(
+        event=event,
+        title="Débat",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=1),
+        capacity=5,
+    )
     awa = services.registration_create(session=session, name="Awa", email="awa@example.org")
     Registration.objects.filter(pk=awa.pk).update(created_at=timezone.now() - timedelta(days=2))
 
@@ -245,7 +258,7 @@ def test_reminder_command_is_idempotent(on_commit):
         "1 reminder(s) queued",
         "0 reminder(s) queued",
     )
-    assert [m["Subject"] for m in received("awa@example.org")][-1] == "Rappel, c'est demain : Débat"
+    assert [m["Subject"] for m in received("awa@example.org")][-1] == "Rappel : Débat"
 
 
 class _Buffer:
