@@ -3,7 +3,8 @@ and retried with backoff until the mail server takes it (docs/events.md, "Mail")
 
 - `queue()` stores finished MIME messages and asks for a send attempt once the transaction
   commits (`transaction.on_commit`): nothing is sent for a change that rolls back, and a slow
-  or failing mail server never holds a database transaction open.
+  or failing mail server never holds a database transaction open. More than SEND_AT_ONCE_MAX
+  messages at once are left to the worker.
 - `send_due()` (the `send_mail_outbox` worker, and the attempt after commit) claims each due
   message with a conditional update (a lease), so two workers never send one message at once,
   then hands it to Django's mail backend (SMTP when EMAIL_ENABLED, the console otherwise).
@@ -35,6 +36,9 @@ FIRST_DELAY = timedelta(minutes=1)
 MAX_DELAY = timedelta(hours=2)
 LEASE = timedelta(minutes=5)  # a claimed message is not claimed again before this
 BATCH = 100
+# A change that mails more people than this (an organizer's message, a big session moved)
+# leaves them all to the worker: the organizer's request does not wait for the mail server.
+SEND_AT_ONCE_MAX = 20
 
 
 def backoff(attempts: int) -> timedelta:
@@ -80,7 +84,8 @@ def queue(mails: list[OutgoingMail]) -> list[OutgoingMail]:
         mail.next_attempt_at = timezone.now()
     stored = OutgoingMail.objects.bulk_create(mails)
     ids = [mail.pk for mail in stored]  # PostgreSQL and SQLite ≥ 3.35 return them
-    transaction.on_commit(lambda: send_after_commit(ids))
+    if len(ids) <= SEND_AT_ONCE_MAX:
+        transaction.on_commit(lambda: send_after_commit(ids))
     return stored
 
 

@@ -348,3 +348,26 @@ def test_outbox_page_is_for_organizers_only(client, stranger, session):
     response = client.get(reverse("events:event-mails", kwargs={"slug": session.event.slug}))
 
     assert response.status_code in (403, 404)
+
+
+def test_a_message_to_many_people_is_left_to_the_worker(client, organizer, event, on_commit):
+    # The organizer's request does not wait for 25 SMTP deliveries; the worker sends them.
+    big = make_session(event, capacity=30, title="Grand débat")
+    for n in range(25):
+        services.registration_create(session=big, name=f"P{n}", email=f"p{n}@example.org")
+    mail.outbox.clear()
+    OutgoingMail.objects.all().delete()
+    client.force_login(organizer)
+
+    with on_commit():
+        client.post(
+            reverse("events:session-message", kwargs={"slug": event.slug, "pk": big.pk}),
+            {"subject": "Salle changée", "message": "Rendez-vous dans la grande salle."},
+        )
+    queued = OutgoingMail.objects.filter(status=MailStatus.PENDING).count()
+    sent_by_the_request = len(mail.outbox)
+    call_command("send_mail_outbox", stdout=_Buffer())
+
+    assert (queued, sent_by_the_request) == (25, 0)
+    assert len(mail.outbox) == 25
+    assert OutgoingMail.objects.filter(status=MailStatus.SENT).count() == 25

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 import time
 from typing import Any
 
@@ -35,11 +36,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, loop: bool, interval: float, **options: Any) -> None:
         self.stopping = False
-        if loop:
-            signal.signal(signal.SIGTERM, self._stop)
+        if loop and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, self._stop)  # finish the round, then exit
             signal.signal(signal.SIGINT, self._stop)
         while True:
-            close_old_connections()
+            if loop:  # a long-lived process: drop connections the database closed meanwhile
+                close_old_connections()
             try:
                 report = outbox.send_due()
             except DatabaseError:  # the database restarts: try again at the next round
