@@ -35,6 +35,7 @@ class MailKind(models.TextChoices):
     CONFIRMED = "confirmed", _("Inscription confirmée")
     WAITING = "waiting", _("Liste d'attente")
     PROMOTED = "promoted", _("Place libérée")
+    UNREGISTERED = "unregistered", _("Inscription annulée")
     CHANGED = "changed", _("Séance modifiée")
     CANCELLED = "cancelled", _("Séance annulée")
     REMINDER = "reminder", _("Rappel")

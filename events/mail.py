@@ -89,6 +89,7 @@ def _subject(kind: str, session: Session, restored: bool = False) -> str:
         MailKind.CHANGED: _("Séance modifiée : %(title)s"),
         MailKind.CANCELLED: _("Séance annulée : %(title)s"),
         MailKind.REMINDER: _("Rappel : %(title)s"),
+        MailKind.UNREGISTERED: _("Inscription annulée : %(title)s"),
     }
     if restored:
         return _("Séance rétablie : %(title)s") % {"title": session.title}
@@ -137,6 +138,14 @@ def _intro(kind: str, registration: Registration, restored: bool) -> list[str]:
             )
             % {"title": title}
         ]
+    if kind == MailKind.UNREGISTERED:
+        return [
+            _(
+                "Votre inscription à « %(title)s » est annulée, comme vous l'avez demandé. "
+                "Merci de nous avoir prévenus : votre place va à une autre personne."
+            )
+            % {"title": title}
+        ]
     if kind == MailKind.REMINDER:
         return [
             _("Petit rappel : vous êtes inscrit·e à « %(title)s ». À bientôt !") % {"title": title}
@@ -151,6 +160,7 @@ def compose(
     restored: bool = False,
     subject: str = "",
     message: str = "",
+    ics_method: str | None = None,
 ) -> OutgoingMail:
     """One mail for one registration (not stored), in the person's language and the event's
     time zone. `subject` and `message` are an organizer's own words (kind MESSAGE)."""
@@ -183,7 +193,7 @@ def compose(
         subject = subject or _subject(kind, session, restored)
         text = render_to_string("events/mail/message.txt", context)
         html = render_to_string("events/mail/message.html", context)
-        method = _ics_method(kind, registration)
+        method = _ics_method(kind, registration) if ics_method is None else ics_method
         ics = _invitation(registration, method) if method else None
         qr = qr_png(context["links"]["ticket"]) if ticket else None
     raw = _mime(registration, subject, text, html, language, ics, method, qr)
@@ -278,6 +288,13 @@ def registration_created(registration: Registration) -> None:
         else MailKind.WAITING
     )
     outbox.queue([compose(registration, kind)])
+
+
+def unregistered(registration: Registration, *, was_seated: bool) -> None:
+    """The person cancelled: a receipt, and a CANCEL that removes the session from the calendar
+    the confirmation mail put it in (only seated people got one)."""
+    method = "CANCEL" if was_seated else ""
+    outbox.queue([compose(registration, MailKind.UNREGISTERED, ics_method=method)])
 
 
 def promoted(registrations: list[Registration]) -> None:

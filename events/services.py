@@ -683,11 +683,13 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
             "registration.already_cancelled", _("Cette inscription est déjà annulée.")
         )
     now = timezone.now()
+    was_seated = registration.status == RegistrationStatus.REGISTERED
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     registration.save(update_fields=["status", "cancelled_at"])
     # Voting passes made from this ticket lose their right in the same transaction.
     registration_cancelled.send(sender=Registration, registration=registration)
+    mail.unregistered(registration, was_seated=was_seated)
     if registration.agenda_id:
         Agenda.objects.filter(pk=registration.agenda_id).update(updated_at=now)
     return _promote_waiting(session)

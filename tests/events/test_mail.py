@@ -371,3 +371,18 @@ def test_a_message_to_many_people_is_left_to_the_worker(client, organizer, event
     assert (queued, sent_by_the_request) == (25, 0)
     assert len(mail.outbox) == 25
     assert OutgoingMail.objects.filter(status=MailStatus.SENT).count() == 25
+
+
+def test_cancelling_sends_a_receipt_that_removes_the_calendar_entry(session, on_commit):
+    with on_commit():
+        awa = register_over_http(session, "Awa", "awa@example.org")
+    with on_commit():
+        services.registration_cancel(registration=awa)
+
+    confirmation, receipt = received("awa@example.org")
+    assert receipt["Subject"] == "Inscription annulée : Atelier mobilité"
+    assert "est annulée, comme vous l'avez demandé" in text_of(receipt)
+    assert ticket_png(receipt) is None
+    calendar = calendar_of(receipt)
+    assert calendar["METHOD"] == "CANCEL"
+    assert event_of(calendar)["UID"] == event_of(calendar_of(confirmation))["UID"]
