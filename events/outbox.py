@@ -70,7 +70,7 @@ class StoredEmail(EmailMessage):
         self.raw = bytes(mail.message)
         self.outgoing_pk = mail.pk
         text = parsed(self).get_body(preferencelist=("plain",))
-        self.body = text.get_content() if text is not None else ""
+        self.body = text.get_content().replace("\r\n", "\n") if text is not None else ""
 
     def message(self, *args, **kwargs) -> _RawMessage:  # type: ignore[override]
         return _RawMessage(self.raw)

@@ -38,3 +38,24 @@ def test_backoff_doubles_up_to_two_hours():
     minutes = [outbox.backoff(n).total_seconds() / 60 for n in range(1, 11)]
 
     assert minutes == [1, 2, 4, 8, 16, 32, 64, 120, 120, 120]
+
+
+def test_console_backend_prints_the_stored_message():
+    # EMAIL_ENABLED=False (development): the stored message is printed as it would be sent.
+    from django.core.mail.backends.console import EmailBackend
+
+    from events.models import OutgoingMail
+
+    raw = (
+        b"Subject: =?utf-8?q?Inscription_confirm=C3=A9e?=\r\nTo: awa@example.org\r\n"
+        b'Content-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n'
+        + b"Bonjour Awa,\r\n"
+    )
+    stored = outbox.StoredEmail(OutgoingMail(to="awa@example.org", subject="x", message=raw))
+    stream = io.StringIO()
+
+    EmailBackend(stream=stream).send_messages([stored])
+
+    assert stored.body == "Bonjour Awa,\n"
+    assert "Subject: =?utf-8?q?Inscription_confirm=C3=A9e?=" in stream.getvalue()
+    assert "Bonjour Awa," in stream.getvalue()
