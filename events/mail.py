@@ -264,7 +264,12 @@ def _mime(
     if qr is not None:
         html_part = msg.get_payload()[1]
         html_part.add_related(
-            qr, maintype="image", subtype="png", cid=f"<{TICKET_CID}>", filename="billet.png"
+            qr,
+            maintype="image",
+            subtype="png",
+            cid=f"<{TICKET_CID}>",
+            disposition="inline",  # shown in the HTML, not listed as an attachment
+            filename="billet.png",
         )
     if ics is not None:
         msg.add_attachment(

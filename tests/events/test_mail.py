@@ -386,3 +386,15 @@ def test_cancelling_sends_a_receipt_that_removes_the_calendar_entry(session, on_
     calendar = calendar_of(receipt)
     assert calendar["METHOD"] == "CANCEL"
     assert event_of(calendar)["UID"] == event_of(calendar_of(confirmation))["UID"]
+
+
+def test_ticket_image_is_inline_and_the_calendar_an_attachment(session, on_commit):
+    with on_commit():
+        register_over_http(session, "Awa", "awa@example.org")
+
+    (message,) = received("awa@example.org")
+    parts = {p.get_content_type(): p for p in message.walk()}
+    assert parts["image/png"].get_content_disposition() == "inline"
+    assert "multipart/related" in parts  # the HTML and its image travel together
+    assert parts["text/calendar"].get_content_disposition() == "attachment"
+    assert parts["text/calendar"].get_param("method") == "REQUEST"
