@@ -40,6 +40,11 @@ def site_url() -> str:
     return settings.SITE_URL or DEV_SITE_URL
 
 
+def one_line(text: str) -> str:
+    """Header text: a line break in a name or a title would make an invalid header."""
+    return " ".join((text or "").split())
+
+
 def confirm_code(registration: Registration) -> str:
     """The secret of the confirmation link: an HMAC of the registration's token, so only the
     mail carries it (the token alone is shown on the registration page)."""
@@ -190,7 +195,7 @@ def compose(
             and not session.cancelled,
             "language": language,
         }
-        subject = subject or _subject(kind, session, restored)
+        subject = one_line(subject or _subject(kind, session, restored))
         text = render_to_string("events/mail/message.txt", context)
         html = render_to_string("events/mail/message.html", context)
         method = _ics_method(kind, registration) if ics_method is None else ics_method
@@ -255,7 +260,7 @@ def _mime(
     msg = MIMEMessage()
     msg["Subject"] = subject
     msg["From"] = settings.DEFAULT_FROM_EMAIL
-    msg["To"] = formataddr((registration.name, registration.email))
+    msg["To"] = formataddr((one_line(registration.name), registration.email))
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain=outbox.sender_domain())
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies

@@ -398,3 +398,26 @@ def test_ticket_image_is_inline_and_the_calendar_an_attachment(session, on_commi
     assert "multipart/related" in parts  # the HTML and its image travel together
     assert parts["text/calendar"].get_content_disposition() == "attachment"
     assert parts["text/calendar"].get_param("method") == "REQUEST"
+
+
+def test_line_breaks_in_a_name_or_a_subject_make_no_broken_header(
+    client, organizer, session, on_commit
+):
+    with on_commit():
+        services.registration_create(
+            session=session, name="Awa\nBcc: x@evil.test", email="a@example.org"
+        )
+    client.force_login(organizer)
+    with on_commit():
+        client.post(
+            reverse(
+                "events:session-message", kwargs={"slug": session.event.slug, "pk": session.pk}
+            ),
+            {"subject": "Salle\r\nBcc: x@evil.test", "message": "Texte"},
+        )
+
+    confirmation, message = received("a@example.org")
+    assert confirmation["To"] == '"Awa Bcc: x@evil.test" <a@example.org>'
+    assert message["Subject"] == "Salle Bcc: x@evil.test"
+    assert message["Bcc"] is None
+    assert [m.to for m in mail.outbox] == [["a@example.org"], ["a@example.org"]]
