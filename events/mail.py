@@ -167,9 +167,37 @@ def compose(
     message: str = "",
     ics_method: str | None = None,
 ) -> OutgoingMail:
-    """One mail for one registration (not stored), in the person's language and the event's
-    time zone. `subject` and `message` are an organizer's own words (kind MESSAGE)."""
+    """One mail for one registration, not stored and not rendered yet: only its subject (in the
+    person's language). The message itself is rendered when it is first sent (`render`), after
+    the commit: queuing costs an INSERT inside the caller's transaction (which may hold the
+    session's lock), not a QR code and a calendar. `subject` and `message` are an organizer's
+    own words (kind MESSAGE)."""
     session = registration.session
+    language = registration.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        subject = one_line(subject or _subject(kind, session, restored))
+    return OutgoingMail(
+        event_id=session.event_id,
+        session=session,
+        registration=registration,
+        kind=kind,
+        to=registration.email,
+        subject=subject[:300],
+        params={"restored": restored, "message": message, "ics_method": ics_method},
+    )
+
+
+def render(outgoing: OutgoingMail) -> bytes:
+    """The whole MIME message of a queued mail, from the registration as it is now, in the
+    person's language and the event's time zone."""
+    registration = (
+        Registration.objects.select_related("session__event", "session__venue", "session__room")
+        .filter(pk=outgoing.registration_id)
+        .first()
+    )
+    if registration is None:
+        raise ValueError("the registration of this mail was deleted")
+    session, kind, params = registration.session, outgoing.kind, outgoing.params or {}
     event = session.event
     language = registration.language or settings.LANGUAGE_CODE
     with translation.override(language), timezone.override(event.timezone):
@@ -180,8 +208,8 @@ def compose(
             "session": session,
             "event": event,
             "kind": kind,
-            "intro": _intro(kind, registration, restored),
-            "organizer_text": message,
+            "intro": _intro(kind, registration, bool(params.get("restored"))),
+            "organizer_text": params.get("message") or "",
             "when": _when(session),
             "where": _where(session),
             "links": _links(registration),
@@ -195,22 +223,14 @@ def compose(
             and not session.cancelled,
             "language": language,
         }
-        subject = one_line(subject or _subject(kind, session, restored))
         text = render_to_string("events/mail/message.txt", context)
         html = render_to_string("events/mail/message.html", context)
-        method = _ics_method(kind, registration) if ics_method is None else ics_method
+        method = params.get("ics_method")
+        if method is None:
+            method = _ics_method(kind, registration)
         ics = _invitation(registration, method) if method else None
         qr = qr_png(context["links"]["ticket"]) if ticket else None
-    raw = _mime(registration, subject, text, html, language, ics, method, qr)
-    return OutgoingMail(
-        event=event,
-        session=session,
-        registration=registration,
-        kind=kind,
-        to=registration.email,
-        subject=subject[:300],
-        message=raw,
-    )
+    return _mime(registration, outgoing.subject, text, html, language, ics, method, qr)
 
 
 def _ics_method(kind: str, registration: Registration) -> str:

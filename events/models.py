@@ -325,9 +325,9 @@ class Registration(models.Model):
 
 class OutgoingMail(models.Model):
     """One message of the outbox (docs/events.md, "Mail"). Written in the transaction that
-    causes it, sent after the commit and retried with backoff by `send_mail_outbox` until the
-    mail server takes it: a failing server loses nothing. The whole MIME message is stored, so a
-    retry sends the very same message (same Message-ID)."""
+    causes it, rendered and sent after the commit, retried with backoff by `send_mail_outbox`
+    until the mail server takes it: a failing server loses nothing. The whole MIME message is
+    stored at the first attempt, so a retry sends the very same message (same Message-ID)."""
 
     event = models.ForeignKey(
         Event, null=True, blank=True, on_delete=models.CASCADE, related_name="mails"
@@ -341,7 +341,10 @@ class OutgoingMail(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=MailKind.choices)
     to = models.EmailField(_("destinataire"))
     subject = models.CharField(_("objet"), max_length=300)
-    message = models.BinaryField()
+    # The finished MIME message, rendered at the first attempt (events.mail.render) and sent as
+    # is on every retry; what to render it from until then.
+    message = models.BinaryField(default=b"", blank=True)
+    params = models.JSONField(default=dict, blank=True)
     status = models.CharField(
         _("statut"), max_length=10, choices=MailStatus.choices, default=MailStatus.PENDING
     )

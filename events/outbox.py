@@ -1,10 +1,11 @@
 """The mail outbox: a message is stored in the transaction that causes it, sent after the commit,
 and retried with backoff until the mail server takes it (docs/events.md, "Mail").
 
-- `queue()` stores finished MIME messages and asks for a send attempt once the transaction
+- `queue()` stores messages in the caller's transaction and asks for a send attempt once it
   commits (`transaction.on_commit`): nothing is sent for a change that rolls back, and a slow
-  or failing mail server never holds a database transaction open. More than SEND_AT_ONCE_MAX
-  messages at once are left to the worker.
+  or failing mail server never holds a database transaction open. A message is rendered
+  (events.mail.render) at its first attempt and stored: retries send the same bytes. More than
+  SEND_AT_ONCE_MAX messages at once are left to the worker.
 - `send_due()` (the `send_mail_outbox` worker, and the attempt after commit) claims each due
   message with a conditional update (a lease), so two workers never send one message at once,
   then hands it to Django's mail backend (SMTP when EMAIL_ENABLED, the console otherwise).
@@ -132,6 +133,16 @@ def _failed(mail: OutgoingMail, error: BaseException, report: SendReport) -> Non
         log.warning("mail %s to %s: attempt %s failed: %s", mail.pk, mail.to, mail.attempts, text)
 
 
+def _render_once(mail: OutgoingMail) -> None:
+    """Build the MIME message at the first attempt and keep it for the retries."""
+    if bytes(mail.message or b""):
+        return
+    from .mail import render  # the kinds of mail live in events/mail.py, which queues here
+
+    mail.message = render(mail)
+    OutgoingMail.objects.filter(pk=mail.pk).update(message=mail.message)
+
+
 def send(ids: list[int]) -> SendReport:
     """Send these messages if they are due (one connection for all of them)."""
     report = SendReport()
@@ -148,6 +159,7 @@ def send(ids: list[int]) -> SendReport:
     try:
         for mail in mails:
             try:
+                _render_once(mail)
                 connection.send_messages([StoredEmail(mail)])
             except Exception as exc:  # noqa: BLE001 - this message waits for a retry
                 _failed(mail, exc, report)

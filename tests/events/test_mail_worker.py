@@ -24,6 +24,7 @@ def test_loop_survives_a_database_outage_and_stops_when_asked(monkeypatch):
         return outbox.SendReport(sent=1)
 
     monkeypatch.setattr(outbox, "send_due", send_due)
+    monkeypatch.setattr(send_mail_outbox, "close_old_connections", lambda: None)  # no database
 
     command.handle(loop=True, interval=0.01)
 
