@@ -327,6 +327,33 @@ def unregistered(registration: Registration, *, was_seated: bool) -> None:
     outbox.queue([compose(registration, MailKind.UNREGISTERED, ics_method=method)])
 
 
+RESEND_EVERY = timedelta(minutes=10)
+
+
+def resend(registration: Registration) -> None:
+    """The person lost the registration mail (the confirmation link, the ticket): send it again,
+    at most once every 10 minutes. Raises DomainError registration.resend_cancelled,
+    registration.resend_too_soon."""
+    from deliberation.errors import DomainError
+
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise DomainError("registration.resend_cancelled", _("Cette inscription est annulée."))
+    recent = OutgoingMail.objects.filter(
+        registration=registration,
+        kind__in=[MailKind.CONFIRMED, MailKind.WAITING, MailKind.PROMOTED],
+        created_at__gt=timezone.now() - RESEND_EVERY,
+    )
+    if recent.exists():
+        raise DomainError(
+            "registration.resend_too_soon",
+            _(
+                "Un courriel vient de partir : attendez quelques minutes et regardez aussi dans "
+                "les indésirables (spam)."
+            ),
+        )
+    registration_created(registration)
+
+
 def promoted(registrations: list[Registration]) -> None:
     outbox.queue([compose(r, MailKind.PROMOTED) for r in registrations])
 

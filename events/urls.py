@@ -10,6 +10,11 @@ urlpatterns = [
     path("inscription/<str:token>/", views.registration_detail, name="registration-detail"),
     path("inscription/<str:token>/annuler/", views.registration_cancel, name="registration-cancel"),
     path(
+        "inscription/<str:token>/renvoyer/",
+        views_mail.registration_resend,
+        name="registration-resend",
+    ),
+    path(
         "inscription/<str:token>/confirmer/<str:code>/",
         views_mail.registration_confirm,
         name="registration-confirm",

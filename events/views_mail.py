@@ -44,6 +44,26 @@ def registration_confirm(request: HttpRequest, token: str, code: str) -> HttpRes
     return response
 
 
+@require_POST
+def registration_resend(request: HttpRequest, token: str) -> HttpResponse:
+    """Send the registration mail again (a button on the registration page)."""
+    try:
+        registration = selectors.registration_by_token(token)
+    except DomainError as exc:
+        return _link_error(request, exc)
+    try:
+        with transaction.atomic():
+            mail.resend(registration)
+    except DomainError as exc:
+        messages.error(request, exc.render())
+    else:
+        messages.success(
+            request,
+            _("Courriel renvoyé à %(email)s.") % {"email": registration.email},
+        )
+    return redirect("events:registration-detail", token=registration.token)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_message(request: HttpRequest, slug: str, pk: int) -> HttpResponse:

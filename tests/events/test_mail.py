@@ -421,3 +421,22 @@ def test_line_breaks_in_a_name_or_a_subject_make_no_broken_header(
     assert message["Subject"] == "Salle Bcc: x@evil.test"
     assert message["Bcc"] is None
     assert [m.to for m in mail.outbox] == [["a@example.org"], ["a@example.org"]]
+
+
+def test_lost_mail_can_be_sent_again_but_not_in_a_loop(session, on_commit):
+    browser = Client()
+    with on_commit():
+        awa = register_over_http(session, "Awa", "awa@example.org")
+    OutgoingMail.objects.update(created_at=timezone.now() - timedelta(minutes=11))
+    resend = reverse("events:registration-resend", kwargs={"token": awa.token})
+
+    with on_commit():
+        first = browser.post(resend, follow=True)
+    with on_commit():
+        second = browser.post(resend, follow=True)
+
+    assert "Courriel renvoyé à awa@example.org." in first.content.decode()
+    assert "Un courriel vient de partir" in second.content.decode()
+    subjects = [m["Subject"] for m in received("awa@example.org")]
+    assert subjects == ["Inscription confirmée : Atelier mobilité"] * 2
+    assert "/confirmer/" in link(received("awa@example.org")[1], "/confirmer/")
