@@ -440,3 +440,20 @@ def test_lost_mail_can_be_sent_again_but_not_in_a_loop(session, on_commit):
     subjects = [m["Subject"] for m in received("awa@example.org")]
     assert subjects == ["Inscription confirmée : Atelier mobilité"] * 2
     assert "/confirmer/" in link(received("awa@example.org")[1], "/confirmer/")
+
+
+def test_organizer_pages_link_to_mail(client, organizer, session):
+    client.force_login(organizer)
+    dashboard = client.get(reverse("events:orga-event", kwargs={"slug": session.event.slug}))
+    form_url = reverse(
+        "events:session-message", kwargs={"slug": session.event.slug, "pk": session.pk}
+    )
+    form = client.get(form_url)
+
+    assert reverse("events:event-mails", kwargs={"slug": session.event.slug}) in (
+        dashboard.content.decode()
+    )
+    assert form_url in dashboard.content.decode()
+    assert form.status_code == 200
+    assert "Écrire aux inscrit·es" in form.content.decode()
+    assert 'name="include_waiting"' in form.content.decode()
