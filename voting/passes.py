@@ -203,16 +203,7 @@ def ticket_pass(meeting: Meeting, token: str) -> VoterPass:
     found = VoterPass.objects.filter(meeting=meeting, ticket=registration).first()
     if found is not None:
         return found
-    if VoterPass.objects.filter(
-        meeting=meeting, ticket__email=registration.email, participant__isnull=False
-    ).exists():
-        raise DomainError(
-            "pass.address_used",
-            _(
-                "Un autre billet de la même adresse e-mail vote déjà dans cette réunion : une "
-                "personne, une voix."
-            ),
-        )
+    _check_address_free(meeting, registration)
     try:
         with transaction.atomic():
             return VoterPass.objects.create(
@@ -223,6 +214,23 @@ def ticket_pass(meeting: Meeting, token: str) -> VoterPass:
             )
     except IntegrityError:  # the same ticket opened twice at once
         return VoterPass.objects.get(meeting=meeting, ticket=registration)
+
+
+def _check_address_free(meeting: Meeting, registration: Any, exclude: int | None = None) -> None:
+    """One voting pass per address in a meeting. Raises DomainError pass.address_used."""
+    others = VoterPass.objects.filter(
+        meeting=meeting, ticket__email=registration.email, participant__isnull=False
+    )
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    if others.exists():
+        raise DomainError(
+            "pass.address_used",
+            _(
+                "Un autre billet de la même adresse e-mail vote déjà dans cette réunion : une "
+                "personne, une voix."
+            ),
+        )
 
 
 def ticket_cancelled(sender: object, registration: Any, **_kwargs: Any) -> None:
@@ -282,9 +290,15 @@ def join_with_pass(
     voter with the pass's source. All or nothing.
 
     Raises DomainError pass.used_elsewhere (bound to another device), pass.device_has_other
-    (this phone already holds another pass), meeting.closed (participant_join).
+    (this phone already holds another pass), pass.address_used (a ticket of the same address
+    took another phone meanwhile), meeting.closed (participant_join).
     """
     with transaction.atomic():
+        if voter_pass.ticket_id is not None:
+            # Ticket joins of a meeting one at a time: two tickets of one address, opened at
+            # the same instant on two phones, cannot both pass the one-address check.
+            Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+            _check_address_free(meeting, voter_pass.ticket, exclude=voter_pass.pk)
         participant = room_services.participant_join(
             meeting=meeting, device=device, display_name=display_name
         )

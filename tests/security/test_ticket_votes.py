@@ -215,3 +215,27 @@ def test_one_voting_pass_per_address_in_a_meeting(organizer, session, meeting, v
     phone_joins(group, first, "phone-awa")
 
     assert refusal(lambda: phone_joins(group, second, "phone-friend")) == "pass.address_used"
+
+
+def test_two_tickets_of_one_address_opened_together_make_one_voter(organizer, session, meeting):
+    # Both join pages were opened before either phone joined: the check holds at the join too.
+    other = make_session(session.event, capacity=30, title="Atelier vélo")
+    group = make_meeting(phase=RoomPhase.VOTE)
+    Meeting.objects.filter(pk=group.pk).update(session=other, parent=meeting)
+    group.refresh_from_db()
+    first, second = register(session), register(other)
+    check_in(organizer, first)
+    check_in(organizer, second)
+    passes_opened = [passes.ticket_pass(group, t.checkin_token) for t in (first, second)]
+
+    passes.join_with_pass(
+        meeting=group, device="phone-awa", display_name="", voter_pass=passes_opened[0]
+    )
+    refused = refusal(
+        lambda: passes.join_with_pass(
+            meeting=group, device="phone-friend", display_name="", voter_pass=passes_opened[1]
+        )
+    )
+
+    assert refused == "pass.address_used"
+    assert Participant.objects.filter(meeting=group).count() == 1
