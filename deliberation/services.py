@@ -11,7 +11,6 @@ import functools
 import re
 import secrets
 import threading
-import unicodedata
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -24,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consumers.broadcast import broadcast_many_on_commit, broadcast_on_commit
+from informaction.text import clean_text
 
 from .enums import PHASE_ORDER, IdeaState, RoomPhase
 from .errors import DomainError
@@ -34,21 +34,11 @@ from .permissions import Actor, check_command
 # No O/0, I/1/L: a code read aloud or from the back of a room must not be ambiguous.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
-_CONTROL_CHARS = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
-)
 
 Event = dict[str, Any]
 # What a change returns: the ack data, and the event (or events, each taking its own sequence
 # number) to broadcast.
 Change = tuple[dict[str, Any], Event | list[Event]]
-
-
-def clean_text(value: str) -> str:
-    """Normalise user text: NFC, no control or bidi-override characters, trimmed."""
-    value = unicodedata.normalize("NFC", value)
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL_CHARS.sub("", value).strip()
 
 
 def normalise_join_code(code: str) -> str:
@@ -69,9 +59,16 @@ def meeting_create(
     hidden_until_reveal: bool = False,
 ) -> Meeting:
     """Create a meeting in the draft phase with a fresh, unused join code."""
-    title = clean_text(title)
+    title, description = clean_text(title), clean_text(description)
     if not title:
         raise DomainError("meeting.title_empty", _("Donnez un titre à la réunion."))
+    if len(description) > settings.MEETING_DESCRIPTION_MAX_LENGTH:
+        raise DomainError(
+            "meeting.description_too_long",
+            _("La description est trop longue (%(length)s caractères, %(max)s au plus)."),
+            length=len(description),
+            max=settings.MEETING_DESCRIPTION_MAX_LENGTH,
+        )
     for _attempt in range(20):
         code = _new_join_code()
         if not Meeting.objects.filter(join_code=code).exists():
@@ -81,20 +78,31 @@ def meeting_create(
     # A webconference's audience asks questions: the questions switch starts on.
     allow_questions = False
     if session_id is not None:
-        from events.models import Session
-
-        session = Session.objects.filter(pk=session_id).first()
-        allow_questions = bool(session and session.is_webconference)
+        allow_questions = _linkable_session(owner, session_id).is_webconference
     return Meeting.objects.create(
         owner=owner,
         title=title[:200],
-        description=clean_text(description),
+        description=description,
         join_code=code,
         session_id=session_id,
         premoderation=premoderation,
         hidden_until_reveal=hidden_until_reveal,
         allow_questions=allow_questions,
     )
+
+
+def _linkable_session(owner: AbstractBaseUser, session_id: int) -> Any:
+    """The programme session `session_id` if `owner` may edit its event (events/permissions.py):
+    a meeting linked to a session is advertised on its pages and lands in its event report."""
+    from events.permissions import editable_sessions
+
+    session = editable_sessions(owner).filter(pk=session_id).first()
+    if session is None:
+        raise DomainError(
+            "meeting.session_forbidden",
+            _("Seuls les organisateurs de cet événement peuvent y lier une réunion."),
+        )
+    return session
 
 
 def participant_join(

@@ -213,10 +213,17 @@ def phone(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+# Which field of the meeting form a refusal of services.meeting_create is shown under.
+_FIELD_OF_ERROR = {
+    "meeting.session_forbidden": "session",
+    "meeting.description_too_long": "description",
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest) -> HttpResponse:
-    form = MeetingForm(request.POST or None)
+    form = MeetingForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(
@@ -230,7 +237,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                 hidden_until_reveal=form.cleaned_data["hidden_until_reveal"],
             )
         except DomainError as exc:
-            form.add_error("title", exc.render())
+            form.add_error(_FIELD_OF_ERROR.get(exc.code, "title"), exc.render())
         else:
             return redirect("meeting-detail", pk=meeting.pk)
     return render(request, "deliberation/meeting_form.html", {"form": form})

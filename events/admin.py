@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from .models import Agenda, Event, Organization, Registration, Room, Session, Speaker, Track, Venue
+from .models import (
+    Agenda,
+    Event,
+    Organization,
+    OutgoingMail,
+    Registration,
+    Room,
+    Session,
+    Speaker,
+    Track,
+    Venue,
+)
 
 
 @admin.register(Organization)
@@ -24,9 +35,32 @@ class SessionAdmin(admin.ModelAdmin):
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
-    list_display = ["name", "email", "session", "status", "checked_in_at", "created_at"]
+    list_display = [
+        "name",
+        "email",
+        "session",
+        "status",
+        "email_confirmed_at",
+        "checked_in_at",
+        "created_at",
+    ]
     list_filter = ["status"]
     readonly_fields = ["token", "checkin_token"]
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    """Read-only: the outbox is written by services and sent by `send_mail_outbox`."""
+
+    list_display = ["created_at", "to", "kind", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind"]
+    exclude = ["message"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 admin.site.register([Venue, Room, Track, Speaker, Agenda])

@@ -29,3 +29,20 @@ class RegistrationStatus(models.TextChoices):
 
 # Registrations that hold (or wait for) a seat: one per email and session.
 ACTIVE_STATUSES = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITING)
+
+
+class MailKind(models.TextChoices):
+    CONFIRMED = "confirmed", _("Inscription confirmée")
+    WAITING = "waiting", _("Liste d'attente")
+    PROMOTED = "promoted", _("Place libérée")
+    UNREGISTERED = "unregistered", _("Inscription annulée")
+    CHANGED = "changed", _("Séance modifiée")
+    CANCELLED = "cancelled", _("Séance annulée")
+    REMINDER = "reminder", _("Rappel")
+    MESSAGE = "message", _("Message de l'organisation")
+
+
+class MailStatus(models.TextChoices):
+    PENDING = "pending", _("À envoyer")
+    SENT = "sent", _("Envoyé")
+    FAILED = "failed", _("Échec")

@@ -159,3 +159,13 @@ class ImportForm(forms.Form):
         if upload.size > 2 * 1024 * 1024:
             raise forms.ValidationError(_("Fichier trop gros (2 Mo au plus)."))
         return upload
+
+
+class SessionMessageForm(forms.Form):
+    """An organizer's message to the people registered for a session."""
+
+    subject = forms.CharField(label=_("Objet"), max_length=200)
+    message = forms.CharField(label=_("Message"), max_length=5000, widget=forms.Textarea)
+    include_waiting = forms.BooleanField(
+        label=_("Aussi aux personnes en liste d'attente"), required=False
+    )

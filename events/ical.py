@@ -200,12 +200,19 @@ def _uri(value: str) -> str:
     return clean(value).replace("\n", "")
 
 
-def _event_lines(item: FeedSession, zone: ZoneInfo, zone_name: str) -> str:
+def _event_lines(
+    item: FeedSession,
+    zone: ZoneInfo,
+    zone_name: str,
+    *,
+    extra: tuple[str, ...] = (),
+    stamp: datetime | None = None,
+) -> str:
     tzid = param_value(zone_name)
     lines = [
         "BEGIN:VEVENT",
         f"UID:{escape_text(item['uid'])}",
-        f"DTSTAMP:{_utc(item['last_modified'])}",
+        f"DTSTAMP:{_utc(stamp or item['last_modified'])}",
         f"CREATED:{_utc(item['created'])}",
         f"LAST-MODIFIED:{_utc(item['last_modified'])}",
         f"SEQUENCE:{int(item['sequence'])}",
@@ -235,6 +242,7 @@ def _event_lines(item: FeedSession, zone: ZoneInfo, zone_name: str) -> str:
     if number:
         label = f";LABEL={param_value(item['dial_in_info'])}" if item["dial_in_info"] else ""
         lines.append(f"CONFERENCE;VALUE=URI;FEATURE=PHONE{label}:tel:{number}")
+    lines.extend(extra)
     lines.append("END:VEVENT")
     return "".join(fold(line) for line in lines)
 
@@ -282,3 +290,45 @@ def build_calendar(
     parts.extend(_event_lines(item, zone, zone_name) for item in sessions)
     parts.append("END:VCALENDAR\r\n")
     return "".join(parts).encode()
+
+
+def _address(role: str, name: str, email: str, params: str = "") -> str:
+    cn = f";CN={param_value(name)}" if clean(name) else ""
+    return f"{role}{cn}{params}:mailto:{_uri(email)}"
+
+
+def build_invitation(
+    *,
+    method: str,
+    item: FeedSession,
+    zone_name: str,
+    organizer: tuple[str, str],
+    attendee: tuple[str, str],
+    stamp: datetime,
+) -> bytes:
+    """An iTIP message (RFC 5546) about one session for one person, sent by mail.
+
+    `method` is REQUEST (a registration, or a change: the session's SEQUENCE has grown) or
+    CANCEL. The UID is the feeds' one, so a calendar app updates (or removes) the entry it
+    already has from the mail before or from a subscribed feed. `organizer` and `attendee` are
+    (name, address); the attendee is marked as accepted (registered), no reply expected.
+    """
+    if method not in ("REQUEST", "CANCEL"):
+        raise ValueError(method)
+    zone = ZoneInfo(zone_name)
+    if method == "CANCEL":
+        item = {**item, "cancelled": True}  # type: ignore[typeddict-item]
+    head = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN"]
+    head.append(f"METHOD:{method}")
+    extra = (
+        _address("ORGANIZER", *organizer),
+        _address("ATTENDEE", *attendee, ";ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE"),
+    )
+    first = item["starts_at"].astimezone(zone).year
+    last = item["ends_at"].astimezone(zone).year
+    return (
+        "".join(fold(line) for line in head)
+        + vtimezone_lines(zone_name, first, last)
+        + _event_lines(item, zone, zone_name, extra=extra, stamp=stamp)
+        + "END:VCALENDAR\r\n"
+    ).encode()

@@ -12,11 +12,19 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .enums import ACTIVE_STATUSES, EventKind, RegistrationStatus, SessionKind
+from .enums import (
+    ACTIVE_STATUSES,
+    EventKind,
+    MailKind,
+    MailStatus,
+    RegistrationStatus,
+    SessionKind,
+)
 
 
 def new_token() -> str:
@@ -282,6 +290,12 @@ class Registration(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     checkin_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     checked_in_at = models.DateTimeField(_("arrivée"), null=True, blank=True)
+    # Set by the link in the confirmation mail: the address is real and read by this person.
+    email_confirmed_at = models.DateTimeField(_("adresse confirmée"), null=True, blank=True)
+    # The language the person registered in: their mail is written in it.
+    language = models.CharField(max_length=10, default="fr")
+    # When the day-before reminder was queued (never two reminders).
+    reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     promoted_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -302,3 +316,49 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} → {self.session_id} ({self.status})"
+
+    @property
+    def is_confirmed(self) -> bool:
+        """The person behind the ticket is known: address confirmed by mail, or seen at the door."""
+        return self.email_confirmed_at is not None or self.checked_in_at is not None
+
+
+class OutgoingMail(models.Model):
+    """One message of the outbox (docs/events.md, "Mail"). Written in the transaction that
+    causes it, rendered and sent after the commit, retried with backoff by `send_mail_outbox`
+    until the mail server takes it: a failing server loses nothing. The whole MIME message is
+    stored at the first attempt, so a retry sends the very same message (same Message-ID)."""
+
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.CASCADE, related_name="mails"
+    )
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    registration = models.ForeignKey(
+        Registration, null=True, blank=True, on_delete=models.SET_NULL, related_name="mails"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=MailKind.choices)
+    to = models.EmailField(_("destinataire"))
+    subject = models.CharField(_("objet"), max_length=300)
+    # The finished MIME message, rendered at the first attempt (events.mail.render) and sent as
+    # is on every retry; what to render it from until then.
+    message = models.BinaryField(default=b"", blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=MailStatus.choices, default=MailStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("essais"), default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    created_at = models.DateTimeField(_("créé"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("envoyé"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("courriel")
+        verbose_name_plural = _("courriels")
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to} ({self.status})"

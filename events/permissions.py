@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.errors import DomainError
 
-from .models import Event, Organization
+from .models import Event, Organization, Session
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -38,6 +39,20 @@ def can_edit_event(user: User | None, event: Event) -> bool:
     return Organization.members.through.objects.filter(
         organization_id=event.organization_id, user_id=user.pk
     ).exists()
+
+
+def editable_events(user: User | None) -> QuerySet[Event]:
+    """The events `user` may edit (the same rule as `can_edit_event`, as a query)."""
+    if user is None or not user.is_authenticated:
+        return Event.objects.none()
+    if user.is_superuser:
+        return Event.objects.all()
+    return Event.objects.filter(organization__members=user)
+
+
+def editable_sessions(user: User | None) -> QuerySet[Session]:
+    """The sessions of the events `user` may edit: the only ones a meeting may be linked to."""
+    return Session.objects.filter(event__in=editable_events(user))
 
 
 def check_can_edit(user: User | None, event: Event) -> None:

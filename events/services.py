@@ -9,24 +9,26 @@ from __future__ import annotations
 
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from deliberation.errors import DomainError
+from informaction.text import clean_text
 
+from . import mail
 from .colors import is_css_color_name
 from .enums import ACTIVE_STATUSES, RegistrationStatus, SessionKind
 from .models import (
@@ -41,24 +43,15 @@ from .models import (
     Venue,
 )
 from .permissions import can_manage_organization, check_can_edit
+from .signals import registration_cancelled
 
 User = AbstractBaseUser | AnonymousUser
 
 # Reserved first path segments under /programme/ (organizer pages, tokens).
 RESERVED_SLUGS = {"orga", "inscription", "agenda", "check-in", "billet"}
-_CONTROL_CHARS = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
-)
 MAX_CAPACITY = 100_000
 # Secret links (agenda, confirmation, cancel) stop working this long after the event ends.
 LINK_VALIDITY_AFTER_EVENT = timedelta(days=90)
-
-
-def clean_text(value: str | None) -> str:
-    """NFC, no control or bidi-override characters, trimmed."""
-    value = unicodedata.normalize("NFC", value or "")
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL_CHARS.sub("", value).strip()
 
 
 def touch_event(event_id: int) -> None:
@@ -439,6 +432,7 @@ def _promote_waiting(session: Session) -> list[Registration]:
         registration.save(update_fields=["status", "promoted_at"])
         if registration.agenda_id:
             Agenda.objects.filter(pk=registration.agenda_id).update(updated_at=now)
+    mail.promoted(waiting)
     return waiting
 
 
@@ -477,12 +471,29 @@ def session_update(*, user: User, session: Session, data: SessionFields) -> Sess
             ),
             count=registered,
         )
+    before = _what_people_were_told(session)
     for name, value in fields.items():
         setattr(session, name, value)
     _bump(session)
     session.speakers.set(data.speakers)
+    if _what_people_were_told(session) != before:
+        mail.session_changed(session)
     _promote_waiting(session)
     return session
+
+
+def _what_people_were_told(session: Session) -> tuple:
+    """The fields of a session its registration mail gives: a change in them is mailed."""
+    return (
+        session.title,
+        session.starts_at,
+        session.ends_at,
+        session.venue_id,
+        session.room_id,
+        session.online_url,
+        session.dial_in_phone,
+        session.dial_in_info,
+    )
 
 
 @transaction.atomic
@@ -492,8 +503,11 @@ def session_move(*, user: User, session: Session, starts_at: datetime) -> Sessio
     session = _lock(session)
     duration = session.ends_at - session.starts_at
     _validate_times(session.event, starts_at, starts_at + duration)
+    moved = session.starts_at != starts_at
     session.starts_at, session.ends_at = starts_at, starts_at + duration
     _bump(session)
+    if moved:
+        mail.session_changed(session)
     return session
 
 
@@ -532,6 +546,7 @@ def session_cancel(*, user: User, session: Session, cancelled: bool = True) -> S
         return session
     session.cancelled = cancelled
     _bump(session)
+    mail.session_cancelled(session, restored=not cancelled)
     return session
 
 
@@ -601,6 +616,7 @@ def registration_create(
                 name=name,
                 email=email,
                 status=status,
+                language=_current_language(),
             )
     except IntegrityError:  # the unique constraint, should the lock ever be bypassed
         raise DomainError(
@@ -609,6 +625,32 @@ def registration_create(
             email=email,
         ) from None
     Agenda.objects.filter(pk=agenda.pk).update(updated_at=timezone.now())
+    mail.registration_created(registration)
+    return registration
+
+
+def _current_language() -> str:
+    """The language of this request among the site's, for the person's mail."""
+    try:
+        return translation.get_supported_language_variant(translation.get_language() or "")
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
+@transaction.atomic
+def registration_confirm_email(*, registration: Registration, code: str) -> Registration:
+    """The link of the confirmation mail: the address is real and read by this person, which
+    makes the ticket a voting pass (docs/voting.md). Opening it again changes nothing. Raises
+    DomainError registration.bad_confirm_link for a code that is not this registration's."""
+    if not mail.confirm_code_ok(registration, code):
+        raise DomainError(
+            "registration.bad_confirm_link",
+            _("Ce lien de confirmation n'est pas valide. Vérifiez qu'il est complet."),
+        )
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.email_confirmed_at is None:
+        registration.email_confirmed_at = timezone.now()
+        registration.save(update_fields=["email_confirmed_at"])
     return registration
 
 
@@ -631,9 +673,13 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
             "registration.already_cancelled", _("Cette inscription est déjà annulée.")
         )
     now = timezone.now()
+    was_seated = registration.status == RegistrationStatus.REGISTERED
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     registration.save(update_fields=["status", "cancelled_at"])
+    # Voting passes made from this ticket lose their right in the same transaction.
+    registration_cancelled.send(sender=Registration, registration=registration)
+    mail.unregistered(registration, was_seated=was_seated)
     if registration.agenda_id:
         Agenda.objects.filter(pk=registration.agenda_id).update(updated_at=now)
     return _promote_waiting(session)

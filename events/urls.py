@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_mail
 
 app_name = "events"
 
@@ -9,6 +9,16 @@ urlpatterns = [
     # Secret links (random tokens) and the door check-in.
     path("inscription/<str:token>/", views.registration_detail, name="registration-detail"),
     path("inscription/<str:token>/annuler/", views.registration_cancel, name="registration-cancel"),
+    path(
+        "inscription/<str:token>/renvoyer/",
+        views_mail.registration_resend,
+        name="registration-resend",
+    ),
+    path(
+        "inscription/<str:token>/confirmer/<str:code>/",
+        views_mail.registration_confirm,
+        name="registration-confirm",
+    ),
     path("agenda/<str:token>.ics", views.feed_agenda, name="feed-agenda"),
     path("agenda/<str:token>/", views.agenda, name="agenda"),
     path("billet/<str:token>/", views.check_in, name="check-in"),
@@ -19,6 +29,17 @@ urlpatterns = [
     path("orga/<slug:slug>/", views.orga_event, name="orga-event"),
     path("orga/<slug:slug>/modifier/", views.event_edit, name="event-edit"),
     path("orga/<slug:slug>/importer/", views.programme_import, name="programme-import"),
+    path("orga/<slug:slug>/courriels/", views_mail.event_mails, name="event-mails"),
+    path(
+        "orga/<slug:slug>/courriels/<int:pk>/renvoyer/",
+        views_mail.event_mail_retry,
+        name="event-mail-retry",
+    ),
+    path(
+        "orga/<slug:slug>/seances/<int:pk>/message/",
+        views_mail.session_message,
+        name="session-message",
+    ),
     path("orga/<slug:slug>/lieux/nouveau/", views.venue_edit, name="venue-create"),
     path("orga/<slug:slug>/lieux/<int:pk>/", views.venue_edit, name="venue-edit"),
     path("orga/<slug:slug>/lieux/<int:pk>/salles/", views.room_create, name="room-create"),

@@ -8,20 +8,19 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "informaction.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402 (needs Django set up)
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from consumers.routing import websocket_urlpatterns  # noqa: E402
 from consumers.sessions import ReadOnlySessionStack  # noqa: E402
+from informaction.origins import WebSocketGuard  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        # A foreign Origin, or none at all, is refused (403) before the consumer runs. The user
+        # A foreign Origin (scheme, host and port compared whole: informaction/origins.py), none
+        # at all, or a NUL in the URL is refused (403) before the consumer runs. The user
         # is looked up by the consumer after accepting (not by AuthMiddleware before): a room of
         # phones connects in a burst and the handshake must not queue behind the database.
         # The session is read-only there: sockets never write it (consumers/sessions.py).
-        "websocket": AllowedHostsOriginValidator(
-            ReadOnlySessionStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": WebSocketGuard(ReadOnlySessionStack(URLRouter(websocket_urlpatterns))),
     }
 )

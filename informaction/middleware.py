@@ -1,8 +1,9 @@
-"""Security headers every page gets: a strict Content Security Policy (no inline script)."""
+"""Request guards and the security headers every page gets (a strict CSP, no inline script)."""
 
 from collections.abc import Callable
+from urllib.parse import unquote
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -21,3 +22,40 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
+
+
+def has_nul(path: str, query_string: str) -> bool:
+    """Whether a URL's (decoded) path or query string holds a NUL character."""
+    return "\x00" in path or "\x00" in unquote(query_string)
+
+
+class RejectNulMiddleware:
+    """A URL with a NUL character names no page: 404 before any view runs.
+
+    PostgreSQL refuses NUL in text parameters, so without this every view that looks a path
+    segment or a query value up in the database (join codes, slugs, secret tokens, feeds)
+    would answer 500 (docs/security.md). Last in MIDDLEWARE: the 404 page gets the same
+    headers as any page, and no middleware before it looks the URL up in the database.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if has_nul(request.path, request.META.get("QUERY_STRING", "")):
+            raise Http404
+        return self.get_response(request)
+
+
+class DropNulCookiesMiddleware:
+    """A cookie holding a NUL character (the quoted form "\\000" decodes to one) is junk that
+    no server ever set: drop it before the session and CSRF middleware read it (PostgreSQL
+    would answer 500 to the session lookup). First in MIDDLEWARE."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for name in [n for n, v in request.COOKIES.items() if "\x00" in n or "\x00" in v]:
+            del request.COOKIES[name]
+        return self.get_response(request)

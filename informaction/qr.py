@@ -21,3 +21,23 @@ def qr_svg(data: str, *, title: str = "") -> str:
 
         svg = svg.replace(">", f' role="img" aria-label="{escape(title)}">', 1)
     return svg
+
+
+def qr_png(data: str, *, box_size: int = 8) -> bytes:
+    """The same code as a PNG (for mail, where SVG is not shown), white background."""
+    import io
+
+    import qrcode
+    import qrcode.image.pil
+
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=4,
+        box_size=box_size,
+        image_factory=qrcode.image.pil.PilImage,
+    )
+    code.add_data(data)
+    code.make(fit=True)
+    out = io.BytesIO()
+    code.make_image(fill_color="black", back_color="white").save(out, format="PNG")
+    return out.getvalue()

@@ -194,6 +194,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "informaction.middleware.DropNulCookiesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -204,6 +205,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "informaction.middleware.SecurityHeadersMiddleware",
+    # Innermost, so that its 404 gets the headers above; none of the above reads the database.
+    "informaction.middleware.RejectNulMiddleware",
 ]
 
 ROOT_URLCONF = "informaction.urls"
@@ -308,6 +311,8 @@ ROOM_BOARD_FRAME_INTERVAL = env_seconds("ROOM_BOARD_FRAME_INTERVAL", 0.1)
 ROOM_MAX_FRAME_BYTES = 16 * 1024
 IDEA_MAX_LENGTH = 500
 IDEA_TITLE_MAX_LENGTH = 80
+# A meeting's description rides in every snapshot sent to every phone (docs/security.md).
+MEETING_DESCRIPTION_MAX_LENGTH = 2000
 IDEA_RATE_LIMIT_PER_MINUTE = env_int("IDEA_RATE_LIMIT_PER_MINUTE", 10, low=1)
 # New phones joining from one network address in 10 minutes: generous (a town hall's Wi-Fi puts
 # hundreds of phones behind one address), a bound on a script creating participants by the million.
@@ -378,6 +383,8 @@ if EMAIL_ENABLED:
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # implicit TLS, usually port 465
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds; the outbox retries a timeout
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")

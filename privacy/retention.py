@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from deliberation.models import Meeting, QuestionnaireResponse
-from events.models import Agenda, Event, Organization, Registration
+from events.models import Agenda, Event, Organization, OutgoingMail, Registration
 
 from . import services
 
@@ -102,10 +102,12 @@ def _event_counts(event: Event, *, dry_run: bool) -> dict[str, int]:
         QuestionnaireResponse.objects.filter(questionnaire__event=event)
     )
     agendas = Agenda.objects.filter(event=event)
+    mails = OutgoingMail.objects.filter(event=event)  # addresses and names in each message
     counts = {
         "registrations": sum(1 for r in registrations if services.registration_has_data(r)),
         "questionnaire_responses": len(responses),
         "agendas": agendas.count(),
+        "mails": mails.count(),
     }
     if not dry_run:
         with transaction.atomic():
@@ -113,6 +115,7 @@ def _event_counts(event: Event, *, dry_run: bool) -> dict[str, int]:
             for response in responses:
                 services.erase_response(response)
             agendas.delete()
+            mails.delete()
     return counts
 
 

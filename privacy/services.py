@@ -25,7 +25,7 @@ from deliberation.models import (
     Support,
 )
 from events.enums import ACTIVE_STATUSES
-from events.models import Event, Organization, Registration, new_token
+from events.models import Event, Organization, OutgoingMail, Registration, new_token
 
 from .models import DEFAULT_RETENTION_MONTHS, PrivacyPolicy
 
@@ -206,6 +206,8 @@ def erase_registrations(registrations: QuerySet[Registration]) -> int:
         registration.save(
             update_fields=["name", "email", "user", "agenda", "token", "checkin_token"]
         )
+    # The outbox holds the same name and address in each message (and the ticket): they go too.
+    OutgoingMail.objects.filter(registration__in=rows).delete()
     return len(rows)
 
 

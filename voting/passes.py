@@ -7,6 +7,11 @@
   ticket (events.Registration.checkin_token) for the session the meeting is linked to. Its
   VoterPass is made on first use.
 
+A ticket is a voting pass only once confirmed (the link of the confirmation mail, or checked in at
+the door), one per address in a meeting, and a cancelled ticket loses its right at once: its phone
+is no longer registered and its ballots in open votes are withdrawn (`ticket_cancelled`). One
+person, one voter (docs/voting.md, "Tickets: one voter per person").
+
 A pass binds to the first participant (device) who joins with it. Another device is refused
 (`pass.used_elsewhere`): nobody is registered twice with one pass, and a forwarded link does not
 silently let a second person vote. A facilitator may release the pass (the first device loses its
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
@@ -26,9 +32,10 @@ from django.utils.translation import gettext_lazy as _
 from deliberation import services as room_services
 from deliberation.errors import DomainError
 from deliberation.models import Meeting, Participant
+from deliberation.permissions import Actor
 
-from .enums import RegistrationSource
-from .models import VoterPass, VoterRegistration
+from .enums import BallotState, RegistrationSource
+from .models import Ballot, VoterPass, VoterRegistration
 from .services import voter_register
 
 MAX_LINKS_AT_ONCE = 500  # per request
@@ -149,9 +156,11 @@ def link_by_token(meeting: Meeting, token: str) -> VoterPass:
 def ticket_pass(meeting: Meeting, token: str) -> VoterPass:
     """The pass of the event ticket with this check-in token, made on first use.
 
-    The ticket must be a confirmed registration (not the waiting list, not cancelled) for the
-    session this meeting (or its parent, for a breakout group) is linked to. Raises DomainError
-    pass.unknown, pass.ticket_not_confirmed.
+    The ticket must be a seated registration (not the waiting list, not cancelled) for the
+    session this meeting (or its parent, for a breakout group) is linked to, its address
+    confirmed by mail or the ticket checked in, and no other ticket of the same address may vote
+    in this meeting. Raises DomainError pass.unknown, pass.ticket_not_confirmed,
+    pass.ticket_unconfirmed, pass.address_used.
     """
     from events.enums import RegistrationStatus
     from events.models import Registration
@@ -182,9 +191,19 @@ def ticket_pass(meeting: Meeting, token: str) -> VoterPass:
                 "inscription annulée)."
             ),
         )
+    if not registration.is_confirmed:
+        raise DomainError(
+            "pass.ticket_unconfirmed",
+            _(
+                "Confirmez d'abord votre adresse e-mail avec le lien du courriel d'inscription, "
+                "ou faites scanner votre billet à l'entrée : un billet ne donne droit aux votes "
+                "réservés aux inscrit·e·s qu'une fois confirmé."
+            ),
+        )
     found = VoterPass.objects.filter(meeting=meeting, ticket=registration).first()
     if found is not None:
         return found
+    _check_address_free(meeting, registration)
     try:
         with transaction.atomic():
             return VoterPass.objects.create(
@@ -195,6 +214,50 @@ def ticket_pass(meeting: Meeting, token: str) -> VoterPass:
             )
     except IntegrityError:  # the same ticket opened twice at once
         return VoterPass.objects.get(meeting=meeting, ticket=registration)
+
+
+def _check_address_free(meeting: Meeting, registration: Any, exclude: int | None = None) -> None:
+    """One voting pass per address in a meeting. Raises DomainError pass.address_used."""
+    others = VoterPass.objects.filter(
+        meeting=meeting, ticket__email=registration.email, participant__isnull=False
+    )
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    if others.exists():
+        raise DomainError(
+            "pass.address_used",
+            _(
+                "Un autre billet de la même adresse e-mail vote déjà dans cette réunion : une "
+                "personne, une voix."
+            ),
+        )
+
+
+def ticket_cancelled(sender: object, registration: Any, **_kwargs: Any) -> None:
+    """A cancelled ticket loses its voting right (events.signals.registration_cancelled, inside
+    the cancelling transaction): the phone that took it is no longer registered, and its
+    ballots in open votes restricted to registered participants are withdrawn, as if the voter
+    had withdrawn them (screens get the new turnout). Closed votes keep their ballots: a
+    published result never changes."""
+    from .services import ballot_withdraw
+
+    for voter_pass in VoterPass.objects.filter(ticket=registration, participant__isnull=False):
+        participant = voter_pass.participant
+        _unregister(participant.pk)
+        VoterPass.objects.filter(pk=voter_pass.pk).update(participant=None, used_at=None)
+        open_votes = Ballot.objects.filter(
+            participant=participant, vote__state=BallotState.OPEN, vote__registered_only=True
+        ).values_list("vote_id", flat=True)
+        for vote_id in list(open_votes):
+            try:
+                ballot_withdraw(
+                    meeting_id=participant.meeting_id,
+                    actor=Actor(participant=participant),
+                    client_id=None,
+                    vote_id=vote_id,
+                )
+            except DomainError:  # the room left its vote phase: remove it quietly
+                Ballot.objects.filter(vote_id=vote_id, participant=participant).delete()
 
 
 # --- Joining with a pass --------------------------------------------------------------------------
@@ -227,9 +290,15 @@ def join_with_pass(
     voter with the pass's source. All or nothing.
 
     Raises DomainError pass.used_elsewhere (bound to another device), pass.device_has_other
-    (this phone already holds another pass), meeting.closed (participant_join).
+    (this phone already holds another pass), pass.address_used (a ticket of the same address
+    took another phone meanwhile), meeting.closed (participant_join).
     """
     with transaction.atomic():
+        if voter_pass.ticket_id is not None:
+            # Ticket joins of a meeting one at a time: two tickets of one address, opened at
+            # the same instant on two phones, cannot both pass the one-address check.
+            Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+            _check_address_free(meeting, voter_pass.ticket, exclude=voter_pass.pk)
         participant = room_services.participant_join(
             meeting=meeting, device=device, display_name=display_name
         )

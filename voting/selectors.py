@@ -89,6 +89,16 @@ def results(vote: Vote, options: list[VoteOption] | None = None) -> dict[str, An
     return compute_results(vote, options)
 
 
+def results_visible(vote: Vote, *, facilitator: bool) -> bool:
+    """Whether a screen may see the vote's count: everyone once revealed (a `live` vote from
+    its opening, an `at_close` one after `vote.reveal` or a published close), facilitators
+    also once it is closed. Until then an `at_close` vote shows every screen, the
+    facilitator's included, its turnout only (docs/voting.md, "Secrecy")."""
+    if vote.revealed:
+        return True
+    return facilitator and vote.state in (BallotState.CLOSED, BallotState.PUBLISHED)
+
+
 def vote_view(
     vote: Vote,
     *,
@@ -97,11 +107,11 @@ def vote_view(
     turnout_now: TurnoutPayload | None = None,
     with_results: bool = True,
 ) -> VotePayload:
-    """A vote as facilitators (live results, paper entries) or participants (results only when
-    revealed) see it. Never carries anybody's ballot."""
+    """A vote as facilitators (paper entries, results once closed) or participants see it;
+    results only where `results_visible`. Never carries anybody's ballot."""
     options = list(vote.options.all()) if options is None else options
     shown = None
-    if with_results and (facilitator or vote.revealed):
+    if with_results and results_visible(vote, facilitator=facilitator):
         shown = results(vote, options)
     payload = vote_payload(vote, options, turnout_now or turnout(vote), shown)
     if facilitator:
@@ -197,11 +207,11 @@ def _live_read(vote: Vote, *, facilitator: bool) -> dict[str, Any]:
 
 
 def vote_results_for(*, meeting_id: int, actor: Actor, vote_id: Any) -> dict[str, Any]:
-    """The `vote.results` read: facilitators always, participants once revealed."""
+    """The `vote.results` read, where `results_visible` (a draft has no results yet)."""
     vote = Vote.objects.filter(meeting_id=meeting_id, pk=vote_id).first()
     if vote is None or (not actor.facilitator and vote.state == BallotState.DRAFT):
         raise vote_not_found()
-    if not actor.facilitator and not vote.revealed:
+    if vote.state != BallotState.DRAFT and not results_visible(vote, facilitator=actor.facilitator):
         raise DomainError("vote.results_hidden", _("Les résultats ne sont pas encore affichés."))
     if vote.state == BallotState.OPEN:
         return {"data": _live_read(vote, facilitator=actor.facilitator)}

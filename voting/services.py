@@ -2,9 +2,10 @@
 the meeting row locked, the room's next sequence number, the reply stored per client message id
 (a retried message applies once), the ack after commit and the event broadcast after commit.
 
-Events are all "vote.changed" (docs/protocol.md, "Votes"). Facilitators ("mod") see live results;
-participants ("public") see the definition and the turnout, and results only once revealed; only
-the voter's phone ("own") learns its own ballot. No event pairs a participant with a content.
+Events are all "vote.changed" (docs/protocol.md, "Votes"). Every screen sees the definition and
+the turnout; results once revealed (a `live` vote from its opening), and facilitators ("mod")
+also once closed: an open `at_close` vote shows turnout only, to the facilitator too. Only the
+voter's phone ("own") learns its own ballot. No event pairs a participant with a content.
 """
 
 from __future__ import annotations
@@ -285,8 +286,8 @@ def _get_vote(meeting: Meeting, actor: Actor, vote_id: Any) -> Vote:
 
 
 def _vote_event(vote: Vote) -> Event:
-    """The whole vote: facilitators with live results and paper entries, the public without
-    drafts and with results only when revealed."""
+    """The whole vote: facilitators with paper entries and drafts, the public without drafts;
+    results where `selectors.results_visible`."""
     options = list(vote.options.all())
     turnout = selectors.turnout(vote)
     mod = selectors.vote_view(vote, facilitator=True, options=options, turnout_now=turnout)
@@ -303,17 +304,16 @@ def _vote_event(vote: Vote) -> Event:
 def _turnout_event(
     vote: Vote, participant_id: int, my_ballot: Any, turnout: TurnoutPayload | None = None
 ) -> Event:
-    """After a ballot: small views (turnout; results while few enough ballots), own ballot."""
+    """After a ballot: small views (turnout; live results of a revealed vote while few enough
+    ballots, the same for every screen), own ballot."""
     turnout = selectors.turnout(vote) if turnout is None else turnout
     mod: dict[str, Any] = {"id": vote.pk, "turnout": turnout}
     public: dict[str, Any] = {"id": vote.pk, "turnout": turnout}
-    if turnout["ballots"] <= selectors.live_results_max_ballots():
+    # The vote is open here: its count is visible to a screen only once revealed.
+    if vote.revealed and turnout["ballots"] <= selectors.live_results_max_ballots():
 
         def count() -> None:
-            live = selectors.compute_results(vote)
-            mod["results"] = live
-            if vote.revealed:
-                public["results"] = live
+            mod["results"] = public["results"] = selectors.compute_results(vote)
 
         # In a group commit, one count for the whole batch, carried by the last event that asks
         # for it (screens merge events in order, so earlier ones need no results of their own).

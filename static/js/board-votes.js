@@ -5,10 +5,11 @@
 //   needed), watch turnout, close it, reveal or publish, type in paper ballots or show-of-hands
 //   counts, project one vote.
 // - Projected area: while a vote is shown, turnout in big numbers; once its results are public
-//   (revealed), the chart (static/js/votes-common.js). Results the public has not seen never reach
-//   the projected area, even though facilitators receive them live.
+//   (revealed), the chart (static/js/votes-common.js). An open "at close" vote sends no results to
+//   any screen, this one included (turnout only); a vote closed without publishing sends them to
+//   facilitators only, and they never reach the projected area until published.
 // - Live results above the server's VOTE_LIVE_RESULTS_MAX_BALLOTS (ballot events then carry the
-//   turnout only): `vote.results` every 3 s while an open vote has new ballots.
+//   turnout only): `vote.results` every 3 s while a revealed open vote has new ballots.
 // Nothing is optimistic: every change is a command; the screen follows vote.changed events.
 // User text only ever goes through textContent.
 import { el, format, plural, readJson, sortIdeas } from "./live.js";
@@ -737,6 +738,6 @@ export function mountBoardVotes(room) {
 
   votes = followVotes(room, () => render());
   // Above VOTE_LIVE_RESULTS_MAX_BALLOTS ballot events carry the turnout only: ask for the results.
-  pollStaleResults(room, votes, { wanted: () => true, every: 3000, onResults: () => render() });
+  pollStaleResults(room, votes, { wanted: (vote) => Boolean(vote.revealed), every: 3000, onResults: () => render() });
   return { render, votes };
 }

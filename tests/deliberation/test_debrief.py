@@ -136,7 +136,9 @@ def test_questions_need_the_switch_or_a_webconference():
         allow_questions=True,
     )
     asked = submit(meeting, person, "Une question ?", kind="question")
-    session = make_session(make_event(make_organization()), kind=SessionKind.WEBCONFERENCE)
+    session = make_session(
+        make_event(make_organization(meeting.owner)), kind=SessionKind.WEBCONFERENCE
+    )
     webconference = services.meeting_create(
         owner=meeting.owner, title="Webconférence", session_id=session.pk
     )

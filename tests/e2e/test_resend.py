@@ -10,20 +10,19 @@ the test can hold back frames in either direction, as a bad network would."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, closing
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import own_database, serve
+from .conftest import SQLITE_NAME, Seeded, serve, server_env
 from .faults import FAIL_ONCE
 from .test_board_phone import PHONE, Watch, board_card, phone_card, post_idea
 from .test_votes import login_board
@@ -52,22 +51,14 @@ class FaultServer:
 
 
 @pytest.fixture(scope="module")
-def fault_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultServer]:
+def fault_server(
+    tmp_path_factory: pytest.TempPathFactory, seeded: Seeded
+) -> Iterator[FaultServer]:
     """A Daphne server, demo seeded, whose idea service fails once on FAIL_ONCE."""
     data_dir = tmp_path_factory.mktemp("e2e-faults")
-    with ExitStack() as stack:
-        env = {
-            **os.environ,
-            "DATA_DIR": str(data_dir),
-            "DJANGO_SETTINGS_MODULE": "tests.e2e.settings_faults",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "PYTHONUNBUFFERED": "1",
-            "REDIS_PREFIX": f"informaction-e2e-faults-{os.getpid()}",
-        }
-        database = str(data_dir / "informaction.sqlite3")
-        if os.environ.get("DATABASE_URL"):
-            database = own_database(os.environ["DATABASE_URL"], "faults_")
-            database = env["DATABASE_URL"] = stack.enter_context(database)
+    env = server_env(data_dir, "faults_", settings="tests.e2e.settings_faults")
+    with seeded.copy_for(env, "faults_"):
+        database = env.get("DATABASE_URL") or str(data_dir / SQLITE_NAME)
         for url in serve(env, data_dir):
             yield FaultServer(url, database)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from events import services as event_services
 from events.enums import RegistrationStatus
-from events.models import Registration
+from events.models import OutgoingMail, Registration
 from tests.factories_events import make_event, make_organization, make_session
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +83,8 @@ def test_erase_cancels_promotes_the_waiting_list_and_kills_the_links(client, ses
     assert erased.name == ""
     assert erased.email == f"{awa.pk}@anonyme.invalid"
     assert erased.agenda_id is None
+    assert not OutgoingMail.objects.filter(to="awa@example.org").exists()
+    assert OutgoingMail.objects.filter(to="ben@example.org").exists()
     assert Registration.objects.get(pk=ben.pk).status == RegistrationStatus.REGISTERED
     assert client.get(f"/programme/inscription/{awa.token}/").status_code != 200
     assert client.get(f"/confidentialite/inscriptions/{awa.token}/").status_code == 404

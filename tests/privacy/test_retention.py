@@ -15,7 +15,7 @@ from django.utils import timezone
 from deliberation import exporters, minutes, selectors, services
 from deliberation.models import ClientCommand, Idea, Meeting, Participant, QuestionnaireResponse
 from events import services as event_services
-from events.models import Agenda, Registration
+from events.models import Agenda, OutgoingMail, Registration
 from privacy.models import PrivacyPolicy
 from privacy.retention import add_months
 from tests.factories import make_meeting, participant_actor
@@ -161,7 +161,8 @@ def test_event_registrations_are_anonymised_after_twelve_months():
     out = run("--now", in_months(13))
 
     assert f"event {event.slug}" in out
-    assert "erased 2 registrations, 1 questionnaire_responses, 2 agendas" in out
+    assert "erased 2 registrations, 1 questionnaire_responses, 2 agendas, 2 mails" in out
+    assert not OutgoingMail.objects.exists()  # each message held a name, an address, a ticket
     rows = list(Registration.objects.order_by("pk").values_list("name", "email", "status"))
     assert rows == [
         ("", f"{awa.pk}@anonyme.invalid", "registered"),

@@ -150,6 +150,7 @@ async def test_results_hidden_from_phones_until_reveal():
 
         closed = await board.request("vote.close", {"vote": vote_id}, "close")
         await phone.until_version(closed["seq"])
+        await board.until_version(closed["seq"])  # at_close: the board too sees it at the close
 
     assert hidden["results"] is None
     assert board.votes[vote_id]["results"]["tally"]["ballot_count"] == 1

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from deliberation.models import Meeting, Participant
+from events import mail as event_mail
 from events import services as event_services
 from tests.factories import make_meeting, make_participant, make_user
 from tests.factories_events import make_event, make_session
@@ -300,6 +301,11 @@ def ticketed(meeting: Meeting):
     meeting.refresh_from_db()
     awa = event_services.registration_create(session=session, name="Awa", email="awa@example.org")
     zoe = event_services.registration_create(session=session, name="Zoé", email="zoe@example.org")
+    for person in (awa, zoe):  # addresses confirmed by the link of their mail
+        event_services.registration_confirm_email(
+            registration=person, code=event_mail.confirm_code(person)
+        )
+        person.refresh_from_db()
     return meeting, awa, zoe
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from deliberation.errors import DomainError
 from deliberation.models import Meeting, Participant
+from events import mail as event_mail
 from events import services as event_services
 from events.enums import RegistrationStatus
 from tests.factories import make_meeting, make_participant
@@ -207,6 +208,11 @@ def ticketed():
         )
     ]
     assert [p.status for p in people][-1] == RegistrationStatus.WAITING
+    for person in people:  # addresses confirmed by the link of their mail
+        event_services.registration_confirm_email(
+            registration=person, code=event_mail.confirm_code(person)
+        )
+        person.refresh_from_db()
     return meeting, people
 
 
