@@ -38,6 +38,10 @@ from .wire import Frame
 logger = logging.getLogger(__name__)
 
 HOLE_WAIT = 1.0  # seconds to wait for a missing sequence number before telling clients to resync
+# After a gap, screens fetch snapshots and the processes run late for a while: a missing number
+# is waited for longer then, so one gap does not set off a cascade of them.
+HOLE_WAIT_RESYNCING = 3.0
+RESYNC_PERIOD = 10.0
 # The heartbeat also probes the subscription: the relay hears its own heartbeat back, or joins the
 # room group again (a restarted Redis forgets every group).
 PRESENCE_HEARTBEAT = 2.0
@@ -122,6 +126,7 @@ class RoomRelay:
         self.resubscribe_after = 0.0
         self.probe_sent: float | None = None  # when the heartbeat not yet heard back was sent
         self.catch_up_handle: asyncio.TimerHandle | None = None
+        self.last_gap = float("-inf")  # loop time of the last gap frame
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -252,7 +257,7 @@ class RoomRelay:
         for lost in [n for n in self.pending if n <= seq]:
             self.pending.pop(lost)
         self.upto = seq
-        now = self.loop.time()
+        now = self.last_gap = self.loop.time()
         for stream in self.streams:
             stream.reach = seq
             stream.gap = True
@@ -296,12 +301,14 @@ class RoomRelay:
             # A sequence number is missing: another process has not delivered it yet.
             if self.hole_since is None:
                 self.hole_since = now
-            if now - self.hole_since < HOLE_WAIT:
+            resyncing = now - self.last_gap < RESYNC_PERIOD
+            if now - self.hole_since < (HOLE_WAIT_RESYNCING if resyncing else HOLE_WAIT):
                 if self.hole_handle is None:
                     self.hole_handle = self.loop.call_later(0.05, self._on_hole_timer)
                 return
             batch = [self.pending.pop(seq) for seq in sorted(self.pending)]
             gap = True
+            self.last_gap = now
         self.hole_since = None if not self.pending else (self.hole_since or now)
         if self.pending and self.hole_handle is None:
             self.hole_handle = self.loop.call_later(0.05, self._on_hole_timer)

@@ -49,6 +49,7 @@ BUCKET_SIZE = 30.0
 BUCKET_RATE = 10.0
 # Snapshots cost the database: a burst of 2, then one every 5 s per socket. A request beyond that
 # is not refused: one snapshot is owed, sent when the budget allows, with the last request's id.
+# Snapshots are sent by a task of the socket's own, so its commands go on meanwhile.
 SNAPSHOT_BURST = 2.0
 SNAPSHOT_RATE = 0.2
 # Sockets of one phone in one room (per server process): a new one closes the oldest beyond this.
@@ -132,8 +133,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.refilled = time.monotonic()
         self.snapshot_tokens = SNAPSHOT_BURST
         self.snapshot_refilled = self.refilled
-        self.owed_snapshot: str | None = None
-        self.owed_task: asyncio.Task[None] | None = None
+        self.snapshot_id: str | None = None
+        self.snapshot_wanted = False
+        self.snapshot_task: asyncio.Task[None] | None = None
         self.rights_task: asyncio.Task[None] | None = None
         self.opened_at = self.refilled
         code = self.scope["url_route"]["kwargs"]["code"]
@@ -176,7 +178,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self._send_snapshot(None, snapshot)
 
     async def disconnect(self, code: int) -> None:
-        for task in (self.owed_task, self.rights_task):
+        for task in (self.snapshot_task, self.rights_task):
             if task is not None and task is not asyncio.current_task():
                 task.cancel()
         if self.relay is not None:
@@ -298,30 +300,32 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 )
 
     async def _snapshot_request(self, message_id: str | None) -> None:
-        """Send a snapshot now if the budget allows; otherwise owe one (no database work now)."""
-        now = time.monotonic()
-        self.snapshot_tokens = min(
-            SNAPSHOT_BURST, self.snapshot_tokens + (now - self.snapshot_refilled) * SNAPSHOT_RATE
-        )
-        self.snapshot_refilled = now
-        if self.owed_task is None and self.snapshot_tokens >= 1:
-            self.snapshot_tokens -= 1
-            await self._send_snapshot(message_id)
-            return
-        self.owed_snapshot = message_id
-        if self.owed_task is None:
-            wait = (1 - self.snapshot_tokens) / SNAPSHOT_RATE
-            self.owed_task = asyncio.get_running_loop().create_task(self._send_owed(wait))
+        """Answer with a snapshot in a task of its own: this socket's commands are not held up
+        while it waits for its budget (no database work meanwhile) or for the process's gate."""
+        self.snapshot_id, self.snapshot_wanted = message_id, True
+        if self.snapshot_task is None:
+            self.snapshot_task = asyncio.get_running_loop().create_task(self._serve_snapshots())
 
-    async def _send_owed(self, wait: float) -> None:
-        await asyncio.sleep(wait)
-        self.snapshot_tokens, self.snapshot_refilled = 0.0, time.monotonic()
-        message_id, self.owed_snapshot = self.owed_snapshot, None
+    async def _serve_snapshots(self) -> None:
+        """Send the snapshots asked for, within the budget; requests made meanwhile are answered
+        by the next snapshot, with the last request's id."""
         try:
-            with translation.override(self.lang):
-                await self._send_snapshot(message_id)
+            while self.snapshot_wanted:
+                now = time.monotonic()
+                self.snapshot_tokens = min(
+                    SNAPSHOT_BURST,
+                    self.snapshot_tokens + (now - self.snapshot_refilled) * SNAPSHOT_RATE,
+                )
+                self.snapshot_refilled = now
+                if self.snapshot_tokens < 1:
+                    await asyncio.sleep((1 - self.snapshot_tokens) / SNAPSHOT_RATE)
+                    continue
+                self.snapshot_tokens -= 1
+                self.snapshot_wanted = False
+                with translation.override(self.lang):
+                    await self._send_snapshot(self.snapshot_id)
         finally:
-            self.owed_task = None
+            self.snapshot_task = None
 
     async def _send_error(self, message_id: str | None, code: str, message: Any) -> None:
         with translation.override(getattr(self, "lang", settings.LANGUAGE_CODE)):

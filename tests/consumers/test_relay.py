@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from consumers.relay import HOLE_WAIT, RoomRelay
+from consumers.relay import HOLE_WAIT, HOLE_WAIT_RESYNCING, RoomRelay
 from consumers.wire import Frame
 
 pytestmark = pytest.mark.asyncio
@@ -150,3 +150,25 @@ async def test_missing_sequence_number_waits_then_frames_say_gap(late):
             assert seqs == [1, 3]
             assert deltas[-1]["gap"] is True
         assert deltas[-1]["upto"] == 3
+
+
+async def test_after_a_gap_a_late_event_is_waited_for_longer():
+    """Screens fetching snapshots after a gap slow every process down: an event that comes
+    later than HOLE_WAIT (but within HOLE_WAIT_RESYNCING) then still arrives in order."""
+    phone = FakeSocket(participant_id=3)
+    relay = await started_relay(phone)
+    try:
+        relay._on_event(idea_event(1))
+        relay._on_event(idea_event(3))  # 2 never comes: a gap
+        await asyncio.sleep(HOLE_WAIT + 0.35)
+        relay._on_event(idea_event(5))  # 4 comes late, after HOLE_WAIT
+        await asyncio.sleep(HOLE_WAIT + 0.3)
+        relay._on_event(idea_event(4))
+        await asyncio.sleep(0.35)
+    finally:
+        stop(relay)
+
+    deltas = phone.deltas()
+    assert [e["seq"] for d in deltas for e in d["events"]] == [1, 3, 4, 5]
+    assert [bool(d.get("gap")) for d in deltas] == [False, True, False]
+    assert HOLE_WAIT + 0.3 < HOLE_WAIT_RESYNCING
