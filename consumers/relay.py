@@ -46,7 +46,7 @@ RESYNC_PERIOD = 10.0
 # room group again (a restarted Redis forgets every group).
 PRESENCE_HEARTBEAT = 2.0
 PROBE_TIMEOUT = 5.0
-RESUBSCRIBE_BACKOFF_MAX = 5.0
+RESUBSCRIBE_BACKOFF_MAX = 2.0
 PRESENCE_STALE = 35.0
 IDLE_STOP_DELAY = 30.0
 PROCESS_ID = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
