@@ -3,14 +3,15 @@
     .venv/bin/python bench/storm.py
     .venv/bin/python bench/storm.py --repo /tmp/before   # the same against another checkout
 
-Issue 10, item 5. One Daphne process (embedded backend: temporary SQLite, in-memory layer) pinned
-to core 0; this script's client (Python ``websockets``) on core 1. A victim phone posts an idea
-every ``--every`` seconds and measures send → ack. First quiet (the other sockets connected and
-idle), then during a storm: ``--attackers`` sockets, each its own participant, each sending
-``snapshot.get`` ``--storm-rate`` times a second (``--same-device``: every attacker socket with
-one phone's cookie, as measured in the issue). Prints ack p50/p99 of both windows and their
-ratio, the snapshots the attackers received, and appends a JSON line to bench/out/storm.jsonl.
-Loopback only; the server is killed and the temporary directory removed at the end.
+Issue 10, item 5. One Daphne process (embedded backend: temporary SQLite, in-memory layer)
+pinned to core 0; this script's client (Python ``websockets``) on core 1. The room holds
+``--ideas`` ideas (150); a victim phone supports one and withdraws the support, in turn, every
+``--every`` seconds (so the room keeps its size) and measures send → ack. First quiet (the other
+sockets connected and idle), then during a storm: ``--attackers`` sockets, each its own
+participant, each sending ``snapshot.get`` ``--storm-rate`` times a second (``--same-device``:
+every attacker socket with one phone's cookie, as measured in the issue). Prints ack p50/p99 of
+both windows and their ratio, the snapshots the attackers received, and appends a JSON line to
+bench/out/storm.jsonl. Loopback only; the server is killed and the temporary directory removed.
 """
 
 from __future__ import annotations
@@ -51,16 +52,38 @@ async def _connect(url: str, origin: str, cookie: str) -> Any:
     return ws
 
 
-async def _victim(ws: Any, seconds: float, every: float, tag: str) -> list[float]:
-    """Post ideas for `seconds`; return the ack latencies in ms."""
+def internal_ideas(setup_file: Path, count: int) -> None:
+    """Give the room `count` visible ideas by its other phones (a room of realistic size: the
+    cost of a snapshot grows with it); write the first idea's id into the setup file."""
+    load_room._django()
+    from deliberation.models import Idea, Participant
+
+    setup = json.loads(setup_file.read_text(encoding="utf-8"))
+    authors = list(Participant.objects.filter(meeting_id=setup["meeting_id"]).order_by("pk")[1:])
+    Idea.objects.bulk_create(
+        Idea(
+            meeting_id=setup["meeting_id"],
+            author=authors[n % len(authors)],
+            text=f"Proposition {n + 1} : des bancs, de l'ombre et des fontaines place du marché",
+        )
+        for n in range(count)
+    )
+    setup["idea"] = Idea.objects.filter(meeting_id=setup["meeting_id"]).order_by("pk")[0].pk
+    setup_file.write_text(json.dumps(setup), encoding="utf-8")
+
+
+async def _victim(ws: Any, seconds: float, every: float, idea: int) -> list[float]:
+    """Support and withdraw the support of one idea, in turn, for `seconds` (the room keeps its
+    size); return the ack latencies in ms."""
     latencies: list[float] = []
     end = time.monotonic() + seconds
     n = 0
     while time.monotonic() < end:
         n += 1
-        message_id = f"{tag}-{n}"
+        message_id = f"v{time.monotonic_ns()}"
         sent = time.monotonic()
-        frame = {"type": "idea.submit", "id": message_id, "data": {"text": f"Idée {tag} {n}"}}
+        kind = "idea.support" if n % 2 else "idea.unsupport"
+        frame = {"type": kind, "id": message_id, "data": {"idea": idea}}
         await ws.send(json.dumps(frame))
         while True:
             reply = json.loads(await ws.recv())
@@ -99,12 +122,12 @@ async def _measure(url: str, origin: str, setup: dict[str, Any], args: argparse.
     victim = await _connect(url, origin, phones[0])
     cookies = [phones[1]] * args.attackers if args.same_device else phones[1:]
     attackers = [await _connect(url, origin, cookie) for cookie in cookies]
-    quiet = await _victim(victim, args.seconds, args.every, "quiet")
+    quiet = await _victim(victim, args.seconds, args.every, setup["idea"])
     counts = {"asked": 0, "snapshots": 0, "closed_by_server": 0}
     storm = asyncio.gather(
         *(_attacker(ws, args.seconds, args.storm_rate, counts) for ws in attackers)
     )
-    stormy = await _victim(victim, args.seconds, args.every, "storm")
+    stormy = await _victim(victim, args.seconds, args.every, setup["idea"])
     await storm
     for ws in (victim, *attackers):
         await ws.close()
@@ -128,6 +151,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             repo,
             300,
         )
+        load_room.run_python(
+            [__file__, "--internal-ideas", str(setup_file), "--ideas", str(args.ideas)],
+            env,
+            repo,
+            300,
+        )
         setup = json.loads(setup_file.read_text(encoding="utf-8"))
         port = load_room.free_port()
         server_cmd = load_room.server_command(
@@ -147,6 +176,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     result = {
         "repo": str(repo),
         "attackers": args.attackers,
+        "ideas": args.ideas,
         "same_device": args.same_device,
         "storm_rate": args.storm_rate,
         "quiet_p50_ms": round(statistics.median(quiet), 1),
@@ -166,13 +196,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--attackers", type=int, default=100)
     parser.add_argument("--storm-rate", type=float, default=10.0, help="snapshot.get per second")
-    parser.add_argument("--seconds", type=float, default=20.0, help="each window")
-    parser.add_argument("--every", type=float, default=0.25, help="victim's seconds between ideas")
+    parser.add_argument("--seconds", type=float, default=30.0, help="each window")
+    parser.add_argument("--every", type=float, default=0.1, help="victim's seconds between sends")
+    parser.add_argument("--ideas", type=int, default=150, help="ideas in the room")
+    parser.add_argument("--internal-ideas", help=argparse.SUPPRESS)
     parser.add_argument(
         "--same-device", action="store_true", help="every attacker socket with one phone's cookie"
     )
     parser.add_argument("--repo", default=str(load_room.REPO), help="code to serve")
     args = parser.parse_args()
+    if args.internal_ideas:
+        internal_ideas(Path(args.internal_ideas), args.ideas)
+        return
     result = run(args)
     OUT_FILE.parent.mkdir(exist_ok=True)
     with OUT_FILE.open("a", encoding="utf-8") as f:

@@ -99,6 +99,8 @@ class RoomRelay:
         self.meeting_id = meeting_id
         self.loop = loop
         self.sockets: set[Any] = set()
+        # State the room's sockets share per phone (their snapshot budget), gone with the relay.
+        self.budgets: dict[Any, Any] = {}
         self.pending: dict[int, dict[str, Any]] = {}
         self.upto = 0
         self.channel: str | None = None

@@ -47,9 +47,10 @@ COMMANDS: dict[str, Handler] = {}
 # Per-connection flood guard: a burst of 30 frames, then 10 a second.
 BUCKET_SIZE = 30.0
 BUCKET_RATE = 10.0
-# Snapshots cost the database: a burst of 2, then one every 5 s per socket. A request beyond that
-# is not refused: one snapshot is owed, sent when the budget allows, with the last request's id.
-# Snapshots are sent by a task of the socket's own, so its commands go on meanwhile.
+# Snapshots cost the database: a burst of 2, then one every 5 s per phone (its sockets in one
+# process share it; a facilitator's too). A request beyond that is not refused: one snapshot is
+# owed, sent when the budget allows, with the last request's id. Snapshots are sent by a task of
+# the socket's own, so its commands go on meanwhile.
 SNAPSHOT_BURST = 2.0
 SNAPSHOT_RATE = 0.2
 # Sockets of one phone in one room (per server process): a new one closes the oldest beyond this.
@@ -59,6 +60,24 @@ FACILITATOR_RECHECK = 15.0
 CLOSE_NOT_FOUND = 4404
 CLOSE_NOT_ALLOWED = 4403
 CLOSE_REPLACED = 4409
+
+
+class SnapshotBudget:
+    """Token bucket of requested snapshots: a burst of SNAPSHOT_BURST, then SNAPSHOT_RATE/s."""
+
+    def __init__(self) -> None:
+        self.tokens = SNAPSHOT_BURST
+        self.refilled = time.monotonic()
+
+    def take(self) -> float:
+        """Take a token: 0.0, or the seconds to wait before one is there (none taken)."""
+        now = time.monotonic()
+        self.tokens = min(SNAPSHOT_BURST, self.tokens + (now - self.refilled) * SNAPSHOT_RATE)
+        self.refilled = now
+        if self.tokens < 1:
+            return (1 - self.tokens) / SNAPSHOT_RATE
+        self.tokens -= 1
+        return 0.0
 
 
 class SocketEnded(Exception):
@@ -131,8 +150,6 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.raw: RawWriter | None = None
         self.tokens = BUCKET_SIZE
         self.refilled = time.monotonic()
-        self.snapshot_tokens = SNAPSHOT_BURST
-        self.snapshot_refilled = self.refilled
         self.snapshot_id: str | None = None
         self.snapshot_wanted = False
         self.snapshot_task: asyncio.Task[None] | None = None
@@ -311,21 +328,24 @@ class RoomConsumer(AsyncWebsocketConsumer):
         by the next snapshot, with the last request's id."""
         try:
             while self.snapshot_wanted:
-                now = time.monotonic()
-                self.snapshot_tokens = min(
-                    SNAPSHOT_BURST,
-                    self.snapshot_tokens + (now - self.snapshot_refilled) * SNAPSHOT_RATE,
-                )
-                self.snapshot_refilled = now
-                if self.snapshot_tokens < 1:
-                    await asyncio.sleep((1 - self.snapshot_tokens) / SNAPSHOT_RATE)
+                wait = self._snapshot_budget().take()
+                if wait:
+                    await asyncio.sleep(wait)
                     continue
-                self.snapshot_tokens -= 1
                 self.snapshot_wanted = False
                 with translation.override(self.lang):
                     await self._send_snapshot(self.snapshot_id)
         finally:
             self.snapshot_task = None
+
+    def _snapshot_budget(self) -> SnapshotBudget:
+        """The budget of this phone (or facilitator), shared by its sockets in this process."""
+        assert self.relay is not None
+        key = self.participant_id if self.participant_id is not None else f"u{self.actor.user_id}"
+        budget = self.relay.budgets.get(("snapshot", key))
+        if budget is None:
+            budget = self.relay.budgets[("snapshot", key)] = SnapshotBudget()
+        return budget
 
     async def _send_error(self, message_id: str | None, code: str, message: Any) -> None:
         with translation.override(getattr(self, "lang", settings.LANGUAGE_CODE)):

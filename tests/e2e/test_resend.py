@@ -15,7 +15,7 @@ import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,9 +51,7 @@ class FaultServer:
 
 
 @pytest.fixture(scope="module")
-def fault_server(
-    tmp_path_factory: pytest.TempPathFactory, seeded: Seeded
-) -> Iterator[FaultServer]:
+def fault_server(tmp_path_factory: pytest.TempPathFactory, seeded: Seeded) -> Iterator[FaultServer]:
     """A Daphne server, demo seeded, whose idea service fails once on FAIL_ONCE."""
     data_dir = tmp_path_factory.mktemp("e2e-faults")
     env = server_env(data_dir, "faults_", settings="tests.e2e.settings_faults")
@@ -134,6 +132,25 @@ def open_phone(
     return context, page
 
 
+@contextmanager
+def board_and_phone(
+    browser: Any, base: str, name: str, link: Link | None = None, script: str = ""
+) -> Iterator[tuple[Any, Any]]:
+    """The facilitator's board with ideas open and a phone that joined (its socket through
+    `link`); afterwards, neither page had a script error or a dialog."""
+    watch = Watch()
+    board_context, board = login_board(browser, base, watch)
+    set_phase(board, "collect", "Idées ouvertes")
+    context, phone = open_phone(browser, base, watch, name, link, script)
+    try:
+        yield board, phone
+        assert watch.errors == []
+        assert watch.dialogs == []
+    finally:
+        context.close()
+        board_context.close()
+
+
 def set_phase(board: Any, phase: str, label: str) -> None:
     from playwright.sync_api import expect
 
@@ -157,38 +174,30 @@ def test_an_idea_cut_off_before_the_server_is_resent_after_a_reload(
 ) -> None:
     from playwright.sync_api import expect
 
-    watch = Watch()
-    board_context, board = login_board(browser, fault_server.url, watch)
-    set_phase(board, "collect", "Idées ouvertes")
     link = Link(drop_submits=True)
-    context, phone = open_phone(browser, fault_server.url, watch, "Inès", link)
+    with board_and_phone(browser, fault_server.url, "Inès", link) as (board, phone):
+        text = f"Des fontaines à eau dans le parc {secrets.token_hex(3)}"
+        post_idea(phone, text)
+        expect(phone.locator("#conn-text")).to_contain_text("1 envoi en attente")
+        eventually(lambda: len(link.submits) == 1)
+        sent_id = link.submits[0]
+        expect(board_card(board, text)).to_have_count(0)
+        assert fault_server.count_ideas(text) == 0
 
-    text = f"Des fontaines à eau dans le parc {secrets.token_hex(3)}"
-    post_idea(phone, text)
-    expect(phone.locator("#conn-text")).to_contain_text("1 envoi en attente")
-    eventually(lambda: len(link.submits) == 1)
-    sent_id = link.submits[0]
-    expect(board_card(board, text)).to_have_count(0)
-    assert fault_server.count_ideas(text) == 0
+        # The network is back, the person reloads: the idea goes out again, with its id.
+        link.drop_submits = False
+        reload_page(phone)
+        expect(board_card(board, text)).to_have_count(1)
+        expect(phone_card(phone, text)).to_have_count(1)
+        expect(phone.locator("#conn-text")).to_have_text("En direct")
+        assert link.submits == [sent_id, sent_id]
+        assert fault_server.count_ideas(text) == 1
 
-    # The network is back, the person reloads: the idea goes out again, with its id.
-    link.drop_submits = False
-    reload_page(phone)
-    expect(board_card(board, text)).to_have_count(1)
-    expect(phone_card(phone, text)).to_have_count(1)
-    expect(phone.locator("#conn-text")).to_have_text("En direct")
-    assert link.submits == [sent_id, sent_id]
-    assert fault_server.count_ideas(text) == 1
-
-    # Acknowledged, it is forgotten: another reload sends nothing.
-    reload_page(phone)
-    expect(phone_card(phone, text)).to_have_count(1)
-    phone.wait_for_timeout(500)
-    assert link.submits == [sent_id, sent_id]
-    assert watch.errors == []
-    assert watch.dialogs == []
-    context.close()
-    board_context.close()
+        # Acknowledged, it is forgotten: another reload sends nothing.
+        reload_page(phone)
+        expect(phone_card(phone, text)).to_have_count(1)
+        phone.wait_for_timeout(500)
+        assert link.submits == [sent_id, sent_id]
 
 
 def test_an_idea_whose_ack_was_lost_is_resent_after_a_reload_and_stored_once(
@@ -196,29 +205,21 @@ def test_an_idea_whose_ack_was_lost_is_resent_after_a_reload_and_stored_once(
 ) -> None:
     from playwright.sync_api import expect
 
-    watch = Watch()
-    board_context, board = login_board(browser, fault_server.url, watch)
-    set_phase(board, "collect", "Idées ouvertes")
     link = Link(drop_acks=True)
-    context, phone = open_phone(browser, fault_server.url, watch, "Malo", link)
+    with board_and_phone(browser, fault_server.url, "Malo", link) as (board, phone):
+        text = f"Un abri pour les vélos cargo {secrets.token_hex(3)}"
+        post_idea(phone, text)
+        expect(board_card(board, text)).to_have_count(1)  # stored by the server
+        expect(phone.locator("#conn-text")).to_contain_text("1 envoi en attente")  # no ack yet
+        sent_id = link.submits[0]
 
-    text = f"Un abri pour les vélos cargo {secrets.token_hex(3)}"
-    post_idea(phone, text)
-    expect(board_card(board, text)).to_have_count(1)  # stored by the server
-    expect(phone.locator("#conn-text")).to_contain_text("1 envoi en attente")  # no ack yet
-    sent_id = link.submits[0]
-
-    link.drop_acks = False
-    reload_page(phone)
-    expect(phone.locator("#conn-text")).to_have_text("En direct")
-    assert link.submits == [sent_id, sent_id]
-    expect(phone_card(phone, text)).to_have_count(1)
-    expect(board_card(board, text)).to_have_count(1)
-    assert fault_server.count_ideas(text) == 1
-    assert watch.errors == []
-    assert watch.dialogs == []
-    context.close()
-    board_context.close()
+        link.drop_acks = False
+        reload_page(phone)
+        expect(phone.locator("#conn-text")).to_have_text("En direct")
+        assert link.submits == [sent_id, sent_id]
+        expect(phone_card(phone, text)).to_have_count(1)
+        expect(board_card(board, text)).to_have_count(1)
+        assert fault_server.count_ideas(text) == 1
 
 
 def test_a_server_error_offers_to_retry_the_same_message(
@@ -226,34 +227,26 @@ def test_a_server_error_offers_to_retry_the_same_message(
 ) -> None:
     from playwright.sync_api import expect
 
-    watch = Watch()
-    board_context, board = login_board(browser, fault_server.url, watch)
-    set_phase(board, "collect", "Idées ouvertes")
     link = Link()
-    context, phone = open_phone(browser, fault_server.url, watch, "Yanis", link)
+    with board_and_phone(browser, fault_server.url, "Yanis", link) as (board, phone):
+        text = f"Des bancs à l'ombre {FAIL_ONCE} {secrets.token_hex(3)}"
+        post_idea(phone, text)
+        failure = phone.locator(".send-failed")
+        expect(failure).to_be_visible()
+        expect(failure.get_by_role("alert")).to_contain_text("Erreur du serveur")
+        expect(phone.locator("#conn-text")).to_contain_text("1 envoi en attente")
+        expect(board_card(board, text)).to_have_count(0)
+        assert fault_server.count_ideas(text) == 0
+        phone.screenshot(path=str(artifacts / "phone-390-server-error.png"))
 
-    text = f"Des bancs à l'ombre {FAIL_ONCE} {secrets.token_hex(3)}"
-    post_idea(phone, text)
-    failure = phone.locator(".send-failed")
-    expect(failure).to_be_visible()
-    expect(failure.get_by_role("alert")).to_contain_text("Erreur du serveur")
-    expect(phone.locator("#conn-text")).to_contain_text("1 envoi en attente")
-    expect(board_card(board, text)).to_have_count(0)
-    assert fault_server.count_ideas(text) == 0
-    phone.screenshot(path=str(artifacts / "phone-390-server-error.png"))
-
-    failure.get_by_role("button", name="Réessayer").click()
-    expect(phone.locator("#compose-feedback")).to_contain_text("affichée au tableau")
-    expect(failure).to_be_hidden()
-    expect(board_card(board, text)).to_have_count(1)
-    expect(phone_card(phone, text)).to_have_count(1)
-    assert len(link.submits) == 2
-    assert link.submits[0] == link.submits[1]
-    assert fault_server.count_ideas(text) == 1
-    assert watch.errors == []
-    assert watch.dialogs == []
-    context.close()
-    board_context.close()
+        failure.get_by_role("button", name="Réessayer").click()
+        expect(phone.locator("#compose-feedback")).to_contain_text("affichée au tableau")
+        expect(failure).to_be_hidden()
+        expect(board_card(board, text)).to_have_count(1)
+        expect(phone_card(phone, text)).to_have_count(1)
+        assert len(link.submits) == 2
+        assert link.submits[0] == link.submits[1]
+        assert fault_server.count_ideas(text) == 1
 
 
 def test_giving_up_after_a_server_error_puts_the_idea_back_and_forgets_it(
@@ -261,30 +254,22 @@ def test_giving_up_after_a_server_error_puts_the_idea_back_and_forgets_it(
 ) -> None:
     from playwright.sync_api import expect
 
-    watch = Watch()
-    board_context, board = login_board(browser, fault_server.url, watch)
-    set_phase(board, "collect", "Idées ouvertes")
     link = Link()
-    context, phone = open_phone(browser, fault_server.url, watch, "Lou", link)
+    with board_and_phone(browser, fault_server.url, "Lou", link) as (board, phone):
+        text = f"Une fresque sur le mur du gymnase {FAIL_ONCE} {secrets.token_hex(3)}"
+        post_idea(phone, text)
+        failure = phone.locator(".send-failed")
+        failure.get_by_role("button", name="Abandonner").click()
+        expect(failure).to_be_hidden()
+        expect(phone.locator("#compose-error")).to_contain_text("Erreur du serveur")
+        expect(phone.get_by_label("Votre idée", exact=True)).to_have_value(text)
+        expect(phone.locator("#conn-text")).to_have_text("En direct")
 
-    text = f"Une fresque sur le mur du gymnase {FAIL_ONCE} {secrets.token_hex(3)}"
-    post_idea(phone, text)
-    failure = phone.locator(".send-failed")
-    failure.get_by_role("button", name="Abandonner").click()
-    expect(failure).to_be_hidden()
-    expect(phone.locator("#compose-error")).to_contain_text("Erreur du serveur")
-    expect(phone.get_by_label("Votre idée", exact=True)).to_have_value(text)
-    expect(phone.locator("#conn-text")).to_have_text("En direct")
-
-    reload_page(phone)
-    phone.wait_for_timeout(500)
-    assert len(link.submits) == 1
-    expect(board_card(board, text)).to_have_count(0)
-    assert fault_server.count_ideas(text) == 0
-    assert watch.errors == []
-    assert watch.dialogs == []
-    context.close()
-    board_context.close()
+        reload_page(phone)
+        phone.wait_for_timeout(500)
+        assert len(link.submits) == 1
+        expect(board_card(board, text)).to_have_count(0)
+        assert fault_server.count_ideas(text) == 0
 
 
 def test_a_resent_idea_refused_after_the_reload_comes_back_to_the_compose_box(
@@ -292,36 +277,28 @@ def test_a_resent_idea_refused_after_the_reload_comes_back_to_the_compose_box(
 ) -> None:
     from playwright.sync_api import expect
 
-    watch = Watch()
-    board_context, board = login_board(browser, fault_server.url, watch)
-    set_phase(board, "collect", "Idées ouvertes")
     link = Link(drop_submits=True)
-    context, phone = open_phone(browser, fault_server.url, watch, "Zoé", link)
+    with board_and_phone(browser, fault_server.url, "Zoé", link) as (board, phone):
+        text = f"Un marché le dimanche {secrets.token_hex(3)}"
+        post_idea(phone, text)
+        expect(phone.locator("#conn-text")).to_contain_text("1 envoi en attente")
+        set_phase(board, "review", "Idées closes")  # meanwhile, ideas close
 
-    text = f"Un marché le dimanche {secrets.token_hex(3)}"
-    post_idea(phone, text)
-    expect(phone.locator("#conn-text")).to_contain_text("1 envoi en attente")
-    set_phase(board, "review", "Idées closes")  # meanwhile, ideas close
+        link.drop_submits = False
+        reload_page(phone)
+        expect(phone.locator("#compose-closed")).to_be_visible()
+        expect(phone.locator("#conn-text")).to_have_text("En direct")
+        expect(phone.locator("#compose-error")).to_contain_text("n'a pas abouti")
+        expect(phone.locator(".send-failed")).to_have_count(0)
+        assert len(link.submits) == 2
+        assert fault_server.count_ideas(text) == 0
 
-    link.drop_submits = False
-    reload_page(phone)
-    expect(phone.locator("#compose-closed")).to_be_visible()
-    expect(phone.locator("#conn-text")).to_have_text("En direct")
-    expect(phone.locator("#compose-error")).to_contain_text("n'a pas abouti")
-    expect(phone.locator(".send-failed")).to_have_count(0)
-    assert len(link.submits) == 2
-    assert fault_server.count_ideas(text) == 0
-
-    # Ideas open again: the text is still in the compose box, and the refused one is forgotten.
-    set_phase(board, "collect", "Idées ouvertes")
-    expect(phone.get_by_label("Votre idée", exact=True)).to_have_value(text)
-    reload_page(phone)
-    phone.wait_for_timeout(500)
-    assert len(link.submits) == 2
-    assert watch.errors == []
-    assert watch.dialogs == []
-    context.close()
-    board_context.close()
+        # Ideas open again: the text is still in the compose box, and the refused one is forgotten.
+        set_phase(board, "collect", "Idées ouvertes")
+        expect(phone.get_by_label("Votre idée", exact=True)).to_have_value(text)
+        reload_page(phone)
+        phone.wait_for_timeout(500)
+        assert len(link.submits) == 2
 
 
 BROKEN_STORAGE = {
@@ -340,22 +317,14 @@ def test_phones_without_usable_storage_still_post_and_retry(
 ) -> None:
     from playwright.sync_api import expect
 
-    watch = Watch()
-    board_context, board = login_board(browser, fault_server.url, watch)
-    set_phase(board, "collect", "Idées ouvertes")
     script = BROKEN_STORAGE[case]
-    context, phone = open_phone(browser, fault_server.url, watch, "Nour", script=script)
-
-    text = f"Une boîte à livres {FAIL_ONCE} {secrets.token_hex(3)}"
-    post_idea(phone, text)
-    phone.locator(".send-failed").get_by_role("button", name="Réessayer").click()
-    expect(phone.locator("#compose-feedback")).to_contain_text("affichée au tableau")
-    expect(board_card(board, text)).to_have_count(1)
-    assert fault_server.count_ideas(text) == 1
-    assert watch.errors == []
-    assert watch.dialogs == []
-    context.close()
-    board_context.close()
+    with board_and_phone(browser, fault_server.url, "Nour", script=script) as (board, phone):
+        text = f"Une boîte à livres {FAIL_ONCE} {secrets.token_hex(3)}"
+        post_idea(phone, text)
+        phone.locator(".send-failed").get_by_role("button", name="Réessayer").click()
+        expect(phone.locator("#compose-feedback")).to_contain_text("affichée au tableau")
+        expect(board_card(board, text)).to_have_count(1)
+        assert fault_server.count_ideas(text) == 1
 
 
 # What a phone page of the same browser leaves in storage (docs/protocol.md, "What our pages do").

@@ -87,6 +87,26 @@ async def test_snapshot_requests_beyond_the_budget_cost_no_query_and_one_is_owed
     assert (owed["type"], owed["id"]) == ("snapshot", "flood9")
 
 
+async def test_sockets_of_one_phone_share_its_snapshot_budget(monkeypatch):
+    monkeypatch.setattr(room_consumer, "SNAPSHOT_RATE", 2.0)  # a token every 0.5 s
+    meeting, (lea, *_) = await room()
+    cookie = participant_cookie(lea.device)
+    async with screen(meeting.join_code, cookie) as tab, screen(meeting.join_code, cookie) as other:
+        for client in (tab, other):
+            await client.receive()
+        for n in range(int(room_consumer.SNAPSHOT_BURST)):
+            await tab.send("snapshot.get", {}, f"t{n}")
+            await tab.until(lambda s, n=n: any(f.get("id") == f"t{n}" for f in s.frames), "it")
+        await other.send("snapshot.get", {}, "o1")
+        await asyncio.sleep(0.1)
+        for _ in range(other.ws.output_queue.qsize()):  # presence frames may be there
+            await other.receive()
+        answered_at_once = [f for f in other.frames if f.get("id") == "o1"]
+        await other.until(lambda s: any(f.get("id") == "o1" for f in s.frames), "the owed one")
+
+    assert answered_at_once == []  # the other tab spent the phone's budget
+
+
 @database_sync_to_async
 def _end_session(cookie: str) -> None:
     SessionStore(cookie.split("=", 1)[1]).delete()  # what logging out does
