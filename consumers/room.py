@@ -29,7 +29,7 @@ from django.utils.translation.trans_real import (
 
 from deliberation import selectors, services
 from deliberation.errors import DomainError
-from deliberation.permissions import Actor, is_facilitator
+from deliberation.permissions import Actor, facilitates, is_facilitator
 
 from . import protocol
 from .batcher import CommandFailed, RoomBatcher
@@ -447,15 +447,10 @@ def _still_facilitator(meeting_id: int, user_id: int | None, session: Any) -> bo
     (read afresh: a logout deletes the session, a password change invalidates it)."""
     from channels.auth import get_user
 
-    from deliberation.models import Meeting
-
     if session is None or not session.session_key:
         return False
     user = get_user.func({"session": type(session)(session.session_key)})
-    if not user.is_authenticated or user.pk != user_id:
-        return False
-    meeting = Meeting.objects.filter(pk=meeting_id).first()
-    return meeting is not None and is_facilitator(user, meeting)
+    return user.is_authenticated and user.pk == user_id and facilitates(user, meeting_id)
 
 
 def _snapshot(meeting_id: int, actor: Actor, lang: str, meeting: Any = None) -> dict[str, Any]:

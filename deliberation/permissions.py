@@ -112,6 +112,12 @@ def is_facilitator(user: AbstractBaseUser | AnonymousUser | None, meeting: Meeti
     return meeting.facilitators.filter(pk=user.pk).exists()
 
 
+def facilitates(user: AbstractBaseUser | AnonymousUser | None, meeting_id: int) -> bool:
+    """`is_facilitator` for a meeting known by its id (False once the meeting is gone)."""
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    return meeting is not None and is_facilitator(user, meeting)
+
+
 def check_command(actor: Actor, meeting: Meeting, command: str) -> None:
     """Raise DomainError unless `actor` may send `command` in the meeting's current phase."""
     if command in FACILITATOR_COMMANDS:
