@@ -1,6 +1,6 @@
 """Programme imports: CSV and .ics files turned into plain rows, with errors line by line.
 
-Pure parsing: no ORM. `services.programme_import` resolves venues, tracks and speakers and
+Pure parsing: no ORM. `imports.programme_import` resolves venues, tracks and speakers and
 stores the rows (all or nothing, unless the organizer asks for the valid rows only).
 """
 

@@ -30,7 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from deliberation.errors import DomainError
 from informaction.qr import qr_svg
 
-from . import selectors, services
+from . import imports, selectors, services
 from .colors import text_color_for
 from .enums import RegistrationStatus
 from .forms import (
@@ -981,7 +981,7 @@ def programme_import(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         file_format = "ics" if upload.name.lower().endswith((".ics", ".ical")) else "csv"
-        report = services.programme_import(
+        report = imports.programme_import(
             user=request.user,
             event=event,
             data=upload.read(),

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from events import services
+from events import imports
 from events.models import Session, Speaker, Track, Venue
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ GOOD_CSV = (
 
 
 def run(user, event, text: str, fmt: str = "csv", partial: bool = False):
-    return services.programme_import(
+    return imports.programme_import(
         user=user, event=event, data=text.encode(), file_format=fmt, partial=partial
     )
 
