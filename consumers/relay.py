@@ -188,9 +188,14 @@ class RoomRelay:
             if handle is not None:
                 handle.cancel()
         if self.channel is not None:
-            self.loop.create_task(
-                self.layer.group_discard(groups.room(self.meeting_id), self.channel)
-            )
+            self.loop.create_task(self._leave_group())
+
+    async def _leave_group(self) -> None:
+        """Leave the room group; a layer that is down forgets the group anyway (it expires)."""
+        try:
+            await self.layer.group_discard(groups.room(self.meeting_id), self.channel)
+        except Exception as exc:
+            logger.warning("relay of room %s could not leave its group: %r", self.meeting_id, exc)
 
     async def _receive_loop(self) -> None:
         assert self.channel is not None
