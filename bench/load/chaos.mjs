@@ -18,7 +18,7 @@
 import { writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import {
-  NORMAL_REFUSALS, Screen, cfg, countInto, emit, now, sleep, state, stats, summary,
+  NORMAL_REFUSALS, Screen, cfg, connectAll, countInto, emit, now, sleep, state, stats, summary,
 } from "./room.mjs";
 
 const phones = cfg.phones.map((cookie, i) => new Screen(i, cookie, false, i % cfg.urls.length));
@@ -144,26 +144,10 @@ async function target(seq, timeoutS) {
 }
 
 // --- run ----------------------------------------------------------------------------------------------
-let settled = 0;
-let allSettled;
-const settledPromise = new Promise((resolve) => { allSettled = resolve; });
-state.hooks.connected = () => {
-  settled += 1;
-  if (settled >= everyone.length) allSettled();
-};
 const hardStop = setTimeout(() => finish("timeout"), cfg.overall_timeout * 1000);
 
 async function connect() {
-  board.open();
-  hostile.open();
-  await sleep(200);
-  const perTick = Math.max(1, Math.round(cfg.ramp / 20));
-  for (let i = 0; i < phones.length; i += perTick) {
-    for (const p of phones.slice(i, i + perTick)) p.open();
-    await sleep(50);
-  }
-  await Promise.race([settledPromise, sleep(cfg.connect_timeout * 1000)]);
-  emit({ event: "connected", connected: stats.connected, attempted: stats.attempted });
+  await connectAll([board, hostile], phones, everyone.length);
   state.sendingOn = true;
   for (const p of phones) if (p.ready) p.schedule(true);
   emit({ event: "sending" });

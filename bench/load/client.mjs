@@ -10,7 +10,7 @@
 // The screens, statistics and texts are in room.mjs (shared with chaos.mjs).
 
 import {
-  Screen, acks, boardSeen, cfg, countInto, emit, now, sleep, state, stats, summary,
+  Screen, acks, boardSeen, cfg, connectAll, countInto, emit, now, sleep, state, stats, summary,
 } from "./room.mjs";
 
 let measureStart = 0;
@@ -20,13 +20,6 @@ let measureEnd = 0;
 const phones = cfg.phones.map((cookie, i) => new Screen(i, cookie, false));
 const board = new Screen(-1, cfg.board_cookie, true);
 const everyone = [board, ...phones];
-let settled = 0;
-let allSettled;
-const settledPromise = new Promise((resolve) => { allSettled = resolve; });
-state.hooks.connected = () => {
-  settled += 1;
-  if (settled >= everyone.length) allSettled();
-};
 
 // Event-loop lag of the client itself: if it grows, the client (not the server) is the limit.
 let lastTick = now();
@@ -39,16 +32,7 @@ const lagTimer = setInterval(() => {
 const hardStop = setTimeout(() => finish("timeout"), cfg.overall_timeout * 1000);
 
 async function main() {
-  board.open();
-  await sleep(200);
-  const perTick = Math.max(1, Math.round(cfg.ramp / 20));
-  for (let i = 0; i < phones.length; i += perTick) {
-    for (const p of phones.slice(i, i + perTick)) p.open();
-    await sleep(50);
-  }
-  // Wait for every snapshot, or the connect timeout after the last attempt.
-  await Promise.race([settledPromise, sleep(cfg.connect_timeout * 1000)]);
-  emit({ event: "connected", connected: stats.connected, attempted: stats.attempted });
+  await connectAll([board], phones, everyone.length);
   await sleep(500);
   state.measuring = true;
   state.sendingOn = true;

@@ -335,6 +335,28 @@ export class Screen {
 // --- helpers ---------------------------------------------------------------------------------------
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Open `early` at once, then `phones` at `cfg.ramp` a second (20 steps a second); resolve once
+ * `expected` screens have had their snapshot, or `cfg.connect_timeout` after the last attempt,
+ * and report how many connected. */
+export async function connectAll(early, phones, expected) {
+  let settled = 0;
+  let allSettled;
+  const settledPromise = new Promise((resolve) => { allSettled = resolve; });
+  state.hooks.connected = () => {
+    settled += 1;
+    if (settled >= expected) allSettled();
+  };
+  for (const screen of early) screen.open();
+  await sleep(200);
+  const perTick = Math.max(1, Math.round(cfg.ramp / 20));
+  for (let i = 0; i < phones.length; i += perTick) {
+    for (const p of phones.slice(i, i + perTick)) p.open();
+    await sleep(50);
+  }
+  await Promise.race([settledPromise, sleep(cfg.connect_timeout * 1000)]);
+  emit({ event: "connected", connected: stats.connected, attempted: stats.attempted });
+}
+
 function pct(values, q) {
   if (!values.length) return null;
   const s = Float64Array.from(values).sort();
