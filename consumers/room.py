@@ -28,8 +28,8 @@ from django.utils.translation.trans_real import (
 )
 
 from deliberation import selectors, services
-from deliberation.errors import DomainError
 from deliberation.permissions import Actor, facilitates, is_facilitator
+from rooms.errors import DomainError
 
 from . import protocol
 from .batcher import CommandFailed, RoomBatcher

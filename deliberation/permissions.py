@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
+from rooms.errors import DomainError
+
 from .enums import RoomPhase
-from .errors import DomainError
 from .models import Meeting, Participant
 
 # Commands a participant may send, per phase. Facilitator commands are allowed in every phase

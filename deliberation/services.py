@@ -24,9 +24,9 @@ from django.utils.translation import gettext_lazy as _
 
 from consumers.broadcast import broadcast_many_on_commit, broadcast_on_commit
 from informaction.text import clean_text
+from rooms.errors import DomainError
 
 from .enums import PHASE_ORDER, IdeaState, RoomPhase
-from .errors import DomainError
 from .models import ClientCommand, Idea, Meeting, Participant, Support, Theme, ThemeSuggestion
 from .payloads import idea_payload, idea_views, meeting_payload, theme_payload
 from .permissions import Actor, check_command

@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from informaction.qr import qr_svg
+from rooms.errors import DomainError
 from voting import passes
 from voting import selectors as voting_selectors
 from voting.forms import LinksForm
 
 from . import selectors, services
-from .errors import DomainError
 from .forms import JoinCodeForm, JoinForm, MeetingForm
 from .models import Meeting
 from .payloads import max_lengths

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from informaction.qr import qr_svg
+from rooms.errors import DomainError
 
 from . import exporters, minutes, selectors, services
-from .errors import DomainError
 from .models import Idea, Meeting, Questionnaire, Theme
 from .permissions import Actor, is_facilitator
 from .views import _device, join_url

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from deliberation.errors import DomainError
 from informaction.text import clean_text
+from rooms.errors import DomainError
 
 from .importers import ImportFileError, parse_csv, parse_ics
 from .models import Event, Room, Session, Speaker, Track, Venue

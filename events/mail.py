@@ -334,7 +334,7 @@ def resend(registration: Registration) -> None:
     """The person lost the registration mail (the confirmation link, the ticket): send it again,
     at most once every 10 minutes. Raises DomainError registration.resend_cancelled,
     registration.resend_too_soon."""
-    from deliberation.errors import DomainError
+    from rooms.errors import DomainError
 
     if registration.status == RegistrationStatus.CANCELLED:
         raise DomainError("registration.resend_cancelled", _("Cette inscription est annulée."))

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from deliberation.errors import DomainError
+from rooms.errors import DomainError
 
 from .models import Event, Organization, Session
 

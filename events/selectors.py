@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from deliberation.errors import DomainError
+from rooms.errors import DomainError
 
 from .enums import RegistrationStatus, SessionKind
 from .ical import FeedSession, session_uid

@@ -25,8 +25,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from deliberation.errors import DomainError
 from informaction.text import clean_text
+from rooms.errors import DomainError
 
 from . import mail
 from .colors import is_css_color_name

@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from deliberation.errors import DomainError
 from informaction.qr import qr_svg
+from rooms.errors import DomainError
 
 from . import imports, selectors, services
 from .colors import text_color_for

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from deliberation.errors import DomainError
+from rooms.errors import DomainError
 
 from . import mail, outbox, selectors, services
 from .enums import MailStatus

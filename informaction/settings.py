@@ -186,6 +186,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "informaction",
+    "rooms",
     "deliberation",
     "events",
     "voting",

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_http_methods
 
 from deliberation import selectors as room_selectors
 from deliberation import services as room_services
-from deliberation.errors import DomainError
 from deliberation.views import device_of
 from events.models import Organization, Registration
 from events.permissions import can_manage_organization
+from rooms.errors import DomainError
 
 from . import services
 from .forms import EraseForm, ExportForm, ListedForm, PolicyForm

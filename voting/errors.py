@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from deliberation.errors import DomainError
+from rooms.errors import DomainError
 
 from .tally import BallotError
 

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.enums import IdeaState, RoomPhase
-from deliberation.errors import DomainError
 from deliberation.models import Idea, Meeting, Participant
 from deliberation.permissions import Actor
 from deliberation.services import (
@@ -29,6 +28,7 @@ from deliberation.services import (
     clean_text,
     run_command,
 )
+from rooms.errors import DomainError
 
 from . import selectors, tally
 from .counting import DEFAULT_MAX_DOTS, grade_scale

@@ -25,7 +25,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from deliberation import selectors as room_selectors
-from deliberation.errors import DomainError
 from deliberation.forms import JoinForm
 from deliberation.models import Meeting
 from deliberation.views import (
@@ -36,6 +35,7 @@ from deliberation.views import (
     remember_device,
 )
 from informaction.qr import qr_svg
+from rooms.errors import DomainError
 
 from . import passes
 from .enums import RegistrationSource

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from deliberation import selectors, services
 from deliberation.enums import PHASE_ORDER, IdeaKind, RoomPhase, TimelineKind
-from deliberation.errors import DomainError
 from deliberation.models import Idea, Meeting, SessionOrigin, TimelineMark
+from rooms.errors import DomainError
 from tests.factories import (
     facilitator_actor,
     make_meeting,

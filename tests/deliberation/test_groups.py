@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from deliberation import selectors, services
 from deliberation.enums import RoomPhase
-from deliberation.errors import DomainError
 from deliberation.models import Idea, Meeting
+from rooms.errors import DomainError
 from tests.factories import (
     facilitator_actor,
     make_meeting,

@@ -7,9 +7,9 @@ from django.test import override_settings
 
 from deliberation import selectors, services
 from deliberation.enums import IdeaState, RoomPhase
-from deliberation.errors import DomainError
 from deliberation.models import ClientCommand, Idea, Meeting, Support
 from deliberation.permissions import Actor
+from rooms.errors import DomainError
 from tests.factories import (
     facilitator_actor,
     make_meeting,

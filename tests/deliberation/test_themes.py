@@ -6,8 +6,8 @@ import pytest
 
 from deliberation import selectors, services
 from deliberation.enums import IdeaState, RoomPhase
-from deliberation.errors import DomainError
 from deliberation.models import Idea, Meeting, Support, Theme
+from rooms.errors import DomainError
 from tests.factories import facilitator_actor, make_meeting, make_participant, participant_actor
 
 pytestmark = pytest.mark.django_db

@@ -169,7 +169,7 @@ def test_import_ics_malformed_file_is_reported(organizer, event, text):
 
 
 def test_import_by_stranger_is_refused(stranger, event):
-    from deliberation.errors import DomainError
+    from rooms.errors import DomainError
 
     with pytest.raises(DomainError):
         run(stranger, event, GOOD_CSV)

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from deliberation.errors import DomainError
 from events import selectors, services
 from events.models import Registration
 from events.services import SessionFields
+from rooms.errors import DomainError
 from tests.factories_events import local, make_event, make_session
 
 pytestmark = pytest.mark.django_db

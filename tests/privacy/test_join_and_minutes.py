@@ -7,10 +7,10 @@ from django.test import Client
 
 from deliberation import services
 from deliberation.enums import RoomPhase
-from deliberation.errors import DomainError
 from deliberation.models import Meeting, Participant
 from events.models import Session
 from privacy.models import PrivacyPolicy
+from rooms.errors import DomainError
 from tests.factories import participant_actor
 from tests.factories_events import make_event, make_organization, make_session
 

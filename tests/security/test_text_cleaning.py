@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from deliberation.errors import DomainError
 from deliberation.models import Idea
 from deliberation.services import clean_text, idea_submit
 from events.services import clean_text as event_clean_text
+from rooms.errors import DomainError
 from tests.factories import make_meeting, make_participant, participant_actor
 
 FARMER = "\U0001f469\U0001f3fd\u200d\U0001f33e"  # 👩🏽‍🌾 woman farmer, medium skin tone

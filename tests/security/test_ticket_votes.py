@@ -17,10 +17,10 @@ from django.test import Client
 from django.urls import reverse
 
 from deliberation.enums import RoomPhase
-from deliberation.errors import DomainError
 from deliberation.models import Meeting, Participant
 from events import services as event_services
 from events.models import Registration, Session
+from rooms.errors import DomainError
 from tests.factories import facilitator_actor, make_meeting, make_user, participant_actor
 from tests.factories_events import make_event, make_organization, make_session
 from voting import passes, selectors, services

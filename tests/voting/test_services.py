@@ -11,9 +11,9 @@ from django.test import override_settings
 from deliberation import selectors as room_selectors
 from deliberation import services as room_services
 from deliberation.enums import IdeaState, RoomPhase
-from deliberation.errors import DomainError
 from deliberation.models import Idea, Meeting, Participant
 from deliberation.permissions import Actor
+from rooms.errors import DomainError
 from tests.factories import facilitator_actor, make_meeting, make_participant, participant_actor
 from voting import selectors, services
 from voting.enums import BallotState
