@@ -63,7 +63,8 @@ IDEA_TAG = re.compile(r"\[(p\d+-([a-z])-\d+)\]$")
 def internal_verify(meeting_id: int, acks_path: Path, phones: int) -> None:
     """Compare the phones' acks with the database, per phase; print JSON."""
     room._django()
-    from deliberation.models import ClientCommand, Idea, Meeting, Participant, Support
+    from deliberation.models import Idea, Support
+    from rooms.models import ClientCommand, Meeting, Participant
 
     names = dict(
         Participant.objects.filter(meeting_id=meeting_id).values_list("display_name", "id")

@@ -64,8 +64,8 @@ def internal_setup(out: Path, phones: int) -> None:
     from django.test import Client
 
     from deliberation import services
-    from deliberation.enums import RoomPhase
-    from deliberation.models import Meeting, Participant
+    from rooms.enums import RoomPhase
+    from rooms.models import Meeting, Participant
 
     user = get_user_model().objects.create_user("bench-facilitator", password=None)
     meeting = services.meeting_create(owner=user, title="Banc de charge")
@@ -98,7 +98,8 @@ def internal_setup(out: Path, phones: int) -> None:
 def internal_verify(meeting_id: int) -> None:
     """Print what the database holds for the meeting, as JSON."""
     _django()
-    from deliberation.models import ClientCommand, Idea, Meeting, Support
+    from deliberation.models import Idea, Support
+    from rooms.models import ClientCommand, Meeting
 
     print(
         json.dumps(

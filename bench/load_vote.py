@@ -55,9 +55,9 @@ def internal_setup(
     from django.test import Client
 
     from deliberation import services
-    from deliberation.enums import RoomPhase
-    from deliberation.models import Meeting, Participant
     from deliberation.permissions import Actor
+    from rooms.enums import RoomPhase
+    from rooms.models import Meeting, Participant
     from voting import services as voting
 
     user = get_user_model().objects.create_user("bench-facilitator", password=None)
@@ -106,7 +106,7 @@ def internal_verify(meeting_id: int, vote_id: int, client_file: Path) -> None:
     """Print, as JSON, the stored result, a recount of the Ballot rows and a count of the
     phones' last acknowledged ballots (all with voting.counting, i.e. voting.tally)."""
     room._django()
-    from deliberation.models import ClientCommand, Meeting
+    from rooms.models import ClientCommand, Meeting
     from voting import counting, selectors, tally
     from voting.models import Ballot, Vote
 

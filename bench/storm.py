@@ -56,7 +56,8 @@ def internal_ideas(setup_file: Path, count: int) -> None:
     """Give the room `count` visible ideas by its other phones (a room of realistic size: the
     cost of a snapshot grows with it); write the first idea's id into the setup file."""
     load_room._django()
-    from deliberation.models import Idea, Participant
+    from deliberation.models import Idea
+    from rooms.models import Participant
 
     setup = json.loads(setup_file.read_text(encoding="utf-8"))
     authors = list(Participant.objects.filter(meeting_id=setup["meeting_id"]).order_by("pk")[1:])

@@ -427,7 +427,7 @@ def _identify_and_snapshot(
     """
     from channels.auth import get_user
 
-    from deliberation.models import Meeting
+    from rooms.models import Meeting
 
     user = None
     if session is not None and session.session_key:

@@ -1,9 +1,9 @@
 from django.contrib import admin
 
+from rooms.models import Meeting, Participant
+
 from .models import (
     Idea,
-    Meeting,
-    Participant,
     Questionnaire,
     QuestionnaireResponse,
     SessionOrigin,

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .enums import IdeaState, RoomPhase
-from .models import Idea, Meeting, Participant, Support, Theme
+from rooms.enums import RoomPhase
+from rooms.models import Meeting, Participant
+
+from .enums import IdeaState
+from .models import Idea, Support, Theme
 from .theme_presets import preset_by_slug
 
 DEMO_USERNAME = "animatrice"

@@ -7,8 +7,11 @@ from typing import Any, NotRequired, TypedDict
 from django.conf import settings
 from django.urls import reverse
 
-from .enums import PHASE_ORDER, IdeaState, RoomPhase, TimelineKind
-from .models import Idea, Meeting, Theme, TimelineMark
+from rooms.enums import PHASE_ORDER, RoomPhase
+from rooms.models import Meeting
+
+from .enums import IdeaState, TimelineKind
+from .models import Idea, Theme, TimelineMark
 
 
 class IdeaPayload(TypedDict):

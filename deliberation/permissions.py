@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
+from rooms.enums import RoomPhase
 from rooms.errors import DomainError
-
-from .enums import RoomPhase
-from .models import Meeting, Participant
+from rooms.models import Meeting, Participant
 
 # Commands a participant may send, per phase. Facilitator commands are allowed in every phase
 # but CLOSED (see FACILITATOR_COMMANDS).

@@ -8,10 +8,11 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import translation
 
+from rooms.models import Meeting, Participant
 from voting.selectors import participant_vote_views, votes_for_snapshot, with_own_ballots
 
 from .enums import IdeaState
-from .models import Idea, Meeting, Participant, Support, Theme
+from .models import Idea, Support, Theme
 from .payloads import idea_payload, meeting_payload, theme_payload
 from .permissions import Actor
 

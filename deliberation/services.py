@@ -24,10 +24,12 @@ from django.utils.translation import gettext_lazy as _
 
 from consumers.broadcast import broadcast_many_on_commit, broadcast_on_commit
 from informaction.text import clean_text
+from rooms.enums import PHASE_ORDER, RoomPhase
 from rooms.errors import DomainError
+from rooms.models import ClientCommand, Meeting, Participant
 
-from .enums import PHASE_ORDER, IdeaState, RoomPhase
-from .models import ClientCommand, Idea, Meeting, Participant, Support, Theme, ThemeSuggestion
+from .enums import IdeaState
+from .models import Idea, Support, Theme, ThemeSuggestion
 from .payloads import idea_payload, idea_views, meeting_payload, theme_payload
 from .permissions import Actor, check_command
 

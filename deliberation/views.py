@@ -19,13 +19,13 @@ from django.views.decorators.http import require_http_methods
 
 from informaction.qr import qr_svg
 from rooms.errors import DomainError
+from rooms.models import Meeting
 from voting import passes
 from voting import selectors as voting_selectors
 from voting.forms import LinksForm
 
 from . import selectors, services
 from .forms import JoinCodeForm, JoinForm, MeetingForm
-from .models import Meeting
 from .payloads import max_lengths
 from .permissions import is_facilitator
 

@@ -17,9 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from informaction.qr import qr_svg
 from rooms.errors import DomainError
+from rooms.models import Meeting
 
 from . import exporters, minutes, selectors, services
-from .models import Idea, Meeting, Questionnaire, Theme
+from .models import Idea, Questionnaire, Theme
 from .permissions import Actor, is_facilitator
 from .views import _device, join_url
 

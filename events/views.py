@@ -914,7 +914,7 @@ def session_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def session_meeting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """One click: a live meeting room linked to the session (the user's own, if any)."""
     from deliberation import services as meeting_services
-    from deliberation.models import Meeting
+    from rooms.models import Meeting
 
     event = _organizer_event(request, slug)
     session = _session_of(event, pk)

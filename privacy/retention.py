@@ -15,8 +15,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from deliberation.models import Meeting, QuestionnaireResponse
+from deliberation.models import QuestionnaireResponse
 from events.models import Agenda, Event, Organization, OutgoingMail, Registration
+from rooms.models import Meeting
 
 from . import services
 

@@ -16,16 +16,10 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from deliberation.models import (
-    ClientCommand,
-    Idea,
-    Meeting,
-    Participant,
-    QuestionnaireResponse,
-    Support,
-)
+from deliberation.models import Idea, QuestionnaireResponse, Support
 from events.enums import ACTIVE_STATUSES
 from events.models import Event, Organization, OutgoingMail, Registration, new_token
+from rooms.models import ClientCommand, Meeting, Participant
 
 from .models import DEFAULT_RETENTION_MONTHS, PrivacyPolicy
 

@@ -7,9 +7,9 @@ import itertools
 from django.contrib.auth import get_user_model
 
 from deliberation import services
-from deliberation.enums import RoomPhase
-from deliberation.models import Meeting, Participant
 from deliberation.permissions import Actor
+from rooms.enums import RoomPhase
+from rooms.models import Meeting, Participant
 
 _counter = itertools.count(1)
 

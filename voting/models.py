@@ -10,7 +10,8 @@ from django.conf import settings as django_settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from deliberation.models import Idea, Meeting, Participant
+from deliberation.models import Idea
+from rooms.models import Meeting, Participant
 
 from .enums import BallotState, PaperSource, RegistrationSource, RevealMode, VoteMethod
 

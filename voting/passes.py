@@ -30,9 +30,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deliberation import services as room_services
-from deliberation.models import Meeting, Participant
 from deliberation.permissions import Actor
 from rooms.errors import DomainError
+from rooms.models import Meeting, Participant
 
 from .enums import BallotState, RegistrationSource
 from .models import Ballot, VoterPass, VoterRegistration

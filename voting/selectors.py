@@ -10,9 +10,9 @@ from django.conf import settings as django_settings
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from deliberation.models import Meeting, Participant
 from deliberation.permissions import Actor
 from rooms.errors import DomainError
+from rooms.models import Meeting, Participant
 
 from . import counting
 from .enums import BallotState

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from deliberation.enums import IdeaState, RoomPhase
-from deliberation.models import Idea, Meeting, Participant
+from deliberation.enums import IdeaState
+from deliberation.models import Idea
 from deliberation.permissions import Actor
 from deliberation.services import (
     Change,
@@ -28,7 +28,9 @@ from deliberation.services import (
     clean_text,
     run_command,
 )
+from rooms.enums import RoomPhase
 from rooms.errors import DomainError
+from rooms.models import Meeting, Participant
 
 from . import selectors, tally
 from .counting import DEFAULT_MAX_DOTS, grade_scale

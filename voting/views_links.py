@@ -26,7 +26,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from deliberation import selectors as room_selectors
 from deliberation.forms import JoinForm
-from deliberation.models import Meeting
 from deliberation.views import (
     device_of,
     facilitated_meeting,
@@ -36,6 +35,7 @@ from deliberation.views import (
 )
 from informaction.qr import qr_svg
 from rooms.errors import DomainError
+from rooms.models import Meeting
 
 from . import passes
 from .enums import RegistrationSource

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from channels.db import database_sync_to_async
 
-from deliberation.enums import RoomPhase
-from deliberation.models import Meeting
+from rooms.enums import RoomPhase
+from rooms.models import Meeting
 from tests.consumers.test_room import login_cookie, participant_cookie, room, screen
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]

@@ -13,8 +13,9 @@ from django.conf import settings
 from django.core import signing
 from django.test import Client
 
-from deliberation.models import Idea, Meeting
+from deliberation.models import Idea
 from informaction.asgi import application
+from rooms.models import Meeting
 from tests.factories import make_meeting, make_participant
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]

@@ -6,9 +6,11 @@ import pytest
 from django.urls import reverse
 
 from deliberation import selectors, services
-from deliberation.enums import PHASE_ORDER, IdeaKind, RoomPhase, TimelineKind
-from deliberation.models import Idea, Meeting, SessionOrigin, TimelineMark
+from deliberation.enums import IdeaKind, TimelineKind
+from deliberation.models import Idea, SessionOrigin, TimelineMark
+from rooms.enums import PHASE_ORDER, RoomPhase
 from rooms.errors import DomainError
+from rooms.models import Meeting
 from tests.factories import (
     facilitator_actor,
     make_meeting,

@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from deliberation.demo import DEMO_CODE, seed_demo
-from deliberation.models import Idea, Meeting, Theme
+from deliberation.models import Idea, Theme
+from rooms.models import Meeting
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 
 from deliberation import selectors, services
-from deliberation.enums import RoomPhase
-from deliberation.models import Idea, Meeting
+from deliberation.models import Idea
+from rooms.enums import RoomPhase
 from rooms.errors import DomainError
+from rooms.models import Meeting
 from tests.factories import (
     facilitator_actor,
     make_meeting,

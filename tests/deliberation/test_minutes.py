@@ -12,8 +12,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from deliberation import exporters, minutes, selectors, services
-from deliberation.enums import RoomPhase, TimelineKind
+from deliberation.enums import TimelineKind
 from deliberation.models import Idea
+from rooms.enums import RoomPhase
 from tests.factories import (
     facilitator_actor,
     make_meeting,

@@ -6,10 +6,12 @@ import pytest
 from django.test import override_settings
 
 from deliberation import selectors, services
-from deliberation.enums import IdeaState, RoomPhase
-from deliberation.models import ClientCommand, Idea, Meeting, Support
+from deliberation.enums import IdeaState
+from deliberation.models import Idea, Support
 from deliberation.permissions import Actor
+from rooms.enums import RoomPhase
 from rooms.errors import DomainError
+from rooms.models import ClientCommand, Meeting
 from tests.factories import (
     facilitator_actor,
     make_meeting,

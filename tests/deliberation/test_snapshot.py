@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from deliberation import selectors, services
 from deliberation.enums import IdeaState
-from deliberation.models import Meeting
+from rooms.models import Meeting
 from tests.factories import facilitator_actor, make_meeting, make_participant, participant_actor
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from deliberation import selectors, services
-from deliberation.enums import IdeaState, RoomPhase
-from deliberation.models import Idea, Meeting, Support, Theme
+from deliberation.enums import IdeaState
+from deliberation.models import Idea, Support, Theme
+from rooms.enums import RoomPhase
 from rooms.errors import DomainError
+from rooms.models import Meeting
 from tests.factories import facilitator_actor, make_meeting, make_participant, participant_actor
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from deliberation.models import Meeting, Participant
+from rooms.models import Meeting, Participant
 from tests.factories import make_meeting, make_participant, make_user
 
 pytestmark = pytest.mark.django_db

@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from deliberation.models import Meeting
 from events import services
 from events.demo import DEMO_SLUG, seed_festival
 from events.enums import RegistrationStatus
 from events.models import Event, Registration, Session
+from rooms.models import Meeting
 from tests.factories_events import (
     make_event,
     make_room,

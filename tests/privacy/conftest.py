@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from deliberation.models import Participant
+from rooms.models import Participant
 from tests.factories import make_meeting
 
 

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from deliberation import services
-from deliberation.models import Meeting
 from events import services as event_services
+from rooms.models import Meeting
 from tests.factories import make_meeting, participant_actor
 from tests.factories_events import make_event, make_organization, make_session, make_user
 

@@ -6,11 +6,11 @@ import pytest
 from django.test import Client
 
 from deliberation import services
-from deliberation.enums import RoomPhase
-from deliberation.models import Meeting, Participant
 from events.models import Session
 from privacy.models import PrivacyPolicy
+from rooms.enums import RoomPhase
 from rooms.errors import DomainError
+from rooms.models import Meeting, Participant
 from tests.factories import participant_actor
 from tests.factories_events import make_event, make_organization, make_session
 

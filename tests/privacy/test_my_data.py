@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 
 from deliberation import services
-from deliberation.models import Idea, Participant, QuestionnaireResponse
+from deliberation.models import Idea, QuestionnaireResponse
+from rooms.models import Participant
 from tests.factories import participant_actor
 
 from .conftest import join

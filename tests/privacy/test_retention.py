@@ -13,11 +13,12 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from deliberation import exporters, minutes, selectors, services
-from deliberation.models import ClientCommand, Idea, Meeting, Participant, QuestionnaireResponse
+from deliberation.models import Idea, QuestionnaireResponse
 from events import services as event_services
 from events.models import Agenda, OutgoingMail, Registration
 from privacy.models import PrivacyPolicy
 from privacy.retention import add_months
+from rooms.models import ClientCommand, Meeting, Participant
 from tests.factories import make_meeting, participant_actor
 from tests.factories_events import make_event, make_organization, make_session
 from voting.models import Ballot, Vote, VoterPass

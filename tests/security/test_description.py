@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from deliberation import services
-from deliberation.models import Meeting
 from rooms.errors import DomainError
+from rooms.models import Meeting
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import secrets
 import pytest
 from django.test import Client
 
-from deliberation.models import Participant
+from rooms.models import Participant
 from tests.factories import make_meeting
 
 pytestmark = pytest.mark.django_db

@@ -16,11 +16,11 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from deliberation.enums import RoomPhase
-from deliberation.models import Meeting, Participant
 from events import services as event_services
 from events.models import Registration, Session
+from rooms.enums import RoomPhase
 from rooms.errors import DomainError
+from rooms.models import Meeting, Participant
 from tests.factories import facilitator_actor, make_meeting, make_user, participant_actor
 from tests.factories_events import make_event, make_organization, make_session
 from voting import passes, selectors, services

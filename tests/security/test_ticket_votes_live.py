@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from channels.db import database_sync_to_async
 
-from deliberation.enums import RoomPhase
-from deliberation.models import Meeting, Participant
 from events import services as event_services
 from events.models import Registration
+from rooms.enums import RoomPhase
+from rooms.models import Meeting, Participant
 from tests.consumers.test_room import login_cookie, participant_cookie, room, screen
 from tests.factories_events import make_event, make_organization, make_session
 from tests.voting.test_consumers import VoteScreen, open_vote, stored_ballots

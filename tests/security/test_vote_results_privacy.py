@@ -18,7 +18,7 @@ from django.db import connections
 
 from deliberation import selectors as room_selectors
 from deliberation import services as room_services
-from deliberation.enums import RoomPhase
+from rooms.enums import RoomPhase
 from rooms.errors import DomainError
 from tests.consumers.test_room import login_cookie, participant_cookie, room, screen
 from tests.factories import facilitator_actor, make_meeting, make_participant, participant_actor

@@ -9,7 +9,7 @@ import pytest_asyncio
 from channels.db import database_sync_to_async
 from django.db import connections
 
-from deliberation.enums import RoomPhase
+from rooms.enums import RoomPhase
 from tests.consumers.test_room import Screen, login_cookie, participant_cookie, room, screen
 from voting.models import Ballot
 

@@ -7,8 +7,8 @@ import pytest
 from channels.db import database_sync_to_async
 from django.test import override_settings
 
-from deliberation.enums import RoomPhase
-from deliberation.models import Participant
+from rooms.enums import RoomPhase
+from rooms.models import Participant
 from tests.consumers.test_room import login_cookie, participant_cookie, room, screen
 from voting import passes
 

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import include, path, reverse
 
 import informaction.urls
-from deliberation.enums import RoomPhase
+from rooms.enums import RoomPhase
 from tests.factories import facilitator_actor, make_meeting, make_participant, participant_actor
 from voting import selectors, services
 from voting.export import neutralise

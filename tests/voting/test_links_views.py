@@ -12,9 +12,9 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from deliberation.models import Meeting, Participant
 from events import mail as event_mail
 from events import services as event_services
+from rooms.models import Meeting, Participant
 from tests.factories import make_meeting, make_participant, make_user
 from tests.factories_events import make_event, make_session
 from voting import passes

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from deliberation.models import Meeting, Participant
 from events import mail as event_mail
 from events import services as event_services
 from events.enums import RegistrationStatus
 from rooms.errors import DomainError
+from rooms.models import Meeting, Participant
 from tests.factories import make_meeting, make_participant
 from tests.factories_events import make_event, make_session
 from voting import passes, selectors, services

@@ -10,10 +10,12 @@ from django.test import override_settings
 
 from deliberation import selectors as room_selectors
 from deliberation import services as room_services
-from deliberation.enums import IdeaState, RoomPhase
-from deliberation.models import Idea, Meeting, Participant
+from deliberation.enums import IdeaState
+from deliberation.models import Idea
 from deliberation.permissions import Actor
+from rooms.enums import RoomPhase
 from rooms.errors import DomainError
+from rooms.models import Meeting, Participant
 from tests.factories import facilitator_actor, make_meeting, make_participant, participant_actor
 from voting import selectors, services
 from voting.enums import BallotState

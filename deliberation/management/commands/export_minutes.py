@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from deliberation import exporters, minutes, selectors
-from deliberation.models import Meeting
+from rooms.models import Meeting
 
 
 class Command(BaseCommand):
