@@ -36,9 +36,9 @@ from django.core.management import call_command  # noqa: E402
 from deliberation import exporters, minutes, selectors, services  # noqa: E402
 from deliberation.enums import IdeaState  # noqa: E402
 from deliberation.models import Idea  # noqa: E402
-from deliberation.permissions import Actor  # noqa: E402
 from rooms.enums import RoomPhase  # noqa: E402
 from rooms.models import Meeting, Participant  # noqa: E402
+from rooms.roles import Actor  # noqa: E402
 
 RUNS = 5
 WORDS = [

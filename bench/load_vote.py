@@ -55,9 +55,9 @@ def internal_setup(
     from django.test import Client
 
     from deliberation import services
-    from deliberation.permissions import Actor
     from rooms.enums import RoomPhase
     from rooms.models import Meeting, Participant
+    from rooms.roles import Actor
     from voting import services as voting
 
     user = get_user_model().objects.create_user("bench-facilitator", password=None)

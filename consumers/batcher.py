@@ -20,7 +20,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 
-from deliberation.services import run_batch
+from rooms.runner import run_batch
 
 logger = logging.getLogger(__name__)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
@@ -10,6 +11,8 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from rooms.commands import ASSIGNMENTS, IDS, INT_OR_NULL, Field
 
 MAX_FRAME_BYTES = 16 * 1024
 MAX_ID_LENGTH = 64
@@ -167,3 +170,46 @@ def optional(data: dict[str, Any], key: str, kind: type, default: Any) -> Any:
     if not isinstance(value, kind):
         raise ClientError("protocol.bad_frame", _("Champ « %(field)s » invalide."), field=key)
     return value
+
+
+MAX_IDS = 2000
+
+
+def id_list(data: dict[str, Any], key: str) -> list[int]:
+    """A required list of at most MAX_IDS integer ids."""
+    values = require(data, key, list)
+    if len(values) > MAX_IDS or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in values
+    ):
+        raise ClientError(
+            "protocol.bad_frame", _("Champ « %(field)s » : une liste d'identifiants."), field=key
+        )
+    return values
+
+
+def assignments(data: dict[str, Any], key: str) -> list[tuple[int, int | None]]:
+    """A required list of {idea, theme} (theme null: not sorted) as (idea, theme) pairs."""
+    items = require(data, key, list)
+    if len(items) > MAX_IDS or not all(isinstance(i, dict) for i in items):
+        raise ClientError("protocol.bad_frame", _("« assignments » : une liste de {idea, theme}."))
+    return [(require(item, "idea", int), optional_int(item, "theme")) for item in items]
+
+
+def read_fields(fields: tuple[Field, ...], data: dict[str, Any]) -> dict[str, Any]:
+    """A command's data read by its row's fields (rooms/commands.py): the service's arguments.
+    Raises ClientError (protocol.bad_frame) for a missing or ill-typed field."""
+    arguments: dict[str, Any] = {}
+    for field in fields:
+        if field.kind == IDS:
+            value = id_list(data, field.key)
+        elif field.kind == ASSIGNMENTS:
+            value = assignments(data, field.key)
+        elif field.kind == INT_OR_NULL:
+            value = optional_int(data, field.key)
+            value = field.default if value is None else value
+        elif field.required:
+            value = require(data, field.key, field.kind)
+        else:
+            value = optional(data, field.key, field.kind, copy.copy(field.default))
+        arguments[field.parameter] = value
+    return arguments

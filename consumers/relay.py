@@ -30,9 +30,10 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from deliberation.selectors import current_seq
+from rooms import broadcast
+from rooms.broadcast import room_group
+from rooms.selectors import current_seq
 
-from . import broadcast, groups
 from .wire import Frame
 
 logger = logging.getLogger(__name__)
@@ -164,7 +165,7 @@ class RoomRelay:
     async def _start(self) -> None:
         broadcast.remember_loop(self.loop)
         self.channel = await self.layer.new_channel("relay.")
-        await self.layer.group_add(groups.room(self.meeting_id), self.channel)
+        await self.layer.group_add(room_group(self.meeting_id), self.channel)
         self.subscribed = True
         # Read after joining the group: every later change arrives as an event.
         self.upto = await database_sync_to_async(current_seq)(self.meeting_id)
@@ -193,7 +194,7 @@ class RoomRelay:
     async def _leave_group(self) -> None:
         """Leave the room group; a layer that is down forgets the group anyway (it expires)."""
         try:
-            await self.layer.group_discard(groups.room(self.meeting_id), self.channel)
+            await self.layer.group_discard(room_group(self.meeting_id), self.channel)
         except Exception as exc:
             logger.warning("relay of room %s could not leave its group: %r", self.meeting_id, exc)
 
@@ -237,7 +238,7 @@ class RoomRelay:
         if self.subscribed or now < self.resubscribe_after:
             return
         try:
-            await self.layer.group_add(groups.room(self.meeting_id), self.channel)
+            await self.layer.group_add(room_group(self.meeting_id), self.channel)
             seq = await database_sync_to_async(current_seq)(self.meeting_id)
         except Exception:
             self.resubscribe_failures += 1
@@ -383,7 +384,7 @@ class RoomRelay:
                     self.probe_sent = now
                 try:
                     await self.layer.group_send(
-                        groups.room(self.meeting_id),
+                        room_group(self.meeting_id),
                         {
                             "type": "room.presence",
                             "process": PROCESS_ID,
@@ -442,25 +443,23 @@ def _participant_items(
     return [(s, own_frames.get(s.participant_id, public_frame), False) for s in targets]
 
 
-_UPDATE_KEYS = {"id", "turnout", "results"}
-
-
 def _superseded(batch: list[dict[str, Any]], audience: str) -> set[int]:
-    """Indexes of vote updates ({"id", "turnout", "results"?}) that a later update of the same
-    vote in this frame carries again with the same keys or more: merging only the later one
-    gives the same screen, so the earlier ones are not sent (their seq stays covered by upto)."""
+    """Indexes of events that a later event with the same coalescing key carries again, for this
+    audience, with the same fields or more (rooms/events.py): merging only the later one gives the
+    same screen, so the earlier ones are not sent (their seq stays covered by upto)."""
     stale: set[int] = set()
     later: dict[Any, set[str]] = {}
     for index in range(len(batch) - 1, -1, -1):
         event = batch[index]
         data = event.get(audience)
-        if event["type"] != "vote.changed" or not isinstance(data, dict):
+        key = event.get("key")
+        if key is None or not isinstance(data, dict):
             continue
-        keys = set(data)
-        if keys <= _UPDATE_KEYS and keys <= later.get(data.get("id"), set()):
+        fields = set(data)
+        if fields <= later.get(key, set()):
             stale.add(index)
         else:
-            later[data.get("id")] = keys
+            later[key] = later.get(key, set()) | fields
     return stale
 
 

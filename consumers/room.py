@@ -1,6 +1,7 @@
 """RoomConsumer: the live idea board of one meeting, for phones (participants) and the board.
 
-Transport only: parse the frame, call one service, reply ``ack`` (after commit) or ``error``.
+Transport only: parse the frame, find its row in the command table (rooms/commands.py), read its
+data by the row's fields, call the row's service, reply ``ack`` (after commit) or ``error``.
 Room events reach this socket through the process's RoomRelay, never a per-socket group.
 """
 
@@ -10,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -27,22 +28,19 @@ from django.utils.translation.trans_real import (
     parse_accept_lang_header,
 )
 
-from deliberation import selectors, services
-from deliberation.permissions import Actor, facilitates, is_facilitator
+from rooms import selectors
+from rooms.commands import Command, command_named
 from rooms.errors import DomainError
+from rooms.roles import Actor, actor_for, facilitates
+from rooms.snapshot import board_snapshot
 
 from . import protocol
 from .batcher import CommandFailed, RoomBatcher
-from .protocol import ClientError, Envelope, optional, require
+from .protocol import ClientError, read_fields
 from .relay import RoomRelay
 from .wire import Frame, RawWriter, raw_writer
 
 logger = logging.getLogger(__name__)
-
-Handler = Callable[["RoomConsumer", Envelope], Awaitable[dict[str, Any]]]
-# The commands a crowd sends at once go through the room's group commit.
-BATCHED: set[Callable[..., dict[str, Any]]] = {services.idea_submit, services.idea_support}
-COMMANDS: dict[str, Handler] = {}
 
 # Per-connection flood guard: a burst of 30 frames, then 10 a second.
 BUCKET_SIZE = 30.0
@@ -82,14 +80,6 @@ class SnapshotBudget:
 
 class SocketEnded(Exception):
     """The socket was told why and closed: nothing more to answer."""
-
-
-def command(name: str) -> Callable[[Handler], Handler]:
-    def register(handler: Handler) -> Handler:
-        COMMANDS[name] = handler
-        return handler
-
-    return register
 
 
 def device_from_cookie(value: str | None) -> str | None:
@@ -291,14 +281,18 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 if envelope.type == "snapshot.get":
                     await self._snapshot_request(message_id)
                     return
-                handler = COMMANDS.get(envelope.type)
-                if handler is None:
+                row = command_named(envelope.type)
+                if row is None:
                     raise ClientError(
                         "protocol.unknown_command",
                         _("Commande inconnue : %(type)s."),
                         type=envelope.type[:40],
                     )
-                reply = await handler(self, envelope)
+                kwargs = {**row.fixed, **read_fields(row.fields, envelope.data)}
+                if row.read:  # answered in the ack, with no sequence number
+                    reply = {"seq": None, "data": await self.call(row, **kwargs)}
+                else:
+                    reply = await self.call(row, client_id=message_id, **kwargs)
                 await self.send(text_data=protocol.ack(message_id, reply))
             except SocketEnded:
                 return
@@ -361,21 +355,21 @@ class RoomConsumer(AsyncWebsocketConsumer):
             )
         self.tokens -= 1
 
-    async def call(self, service: Callable[..., dict[str, Any]], **kwargs: Any) -> dict[str, Any]:
-        """Run a service in the database thread, in this connection's language.
+    async def call(self, row: Command, **kwargs: Any) -> Any:
+        """Run the row's service in the database thread, in this connection's language.
 
-        The busy commands (BATCHED) join the room's group commit (consumers/batcher.py). A
-        facilitator's rights are checked again first (a logout or a withdrawal ends them).
+        Batched rows join the room's group commit (consumers/batcher.py). A facilitator's rights
+        are checked again first (a logout or a withdrawal ends them).
         """
         if self.facilitator:
             await self._require_rights()
-        if service in BATCHED:
+        if row.batched:
             return await RoomBatcher.for_room(self.meeting_id).submit(
-                service, meeting_id=self.meeting_id, actor=self.actor, **kwargs
+                row.service, meeting_id=self.meeting_id, actor=self.actor, **kwargs
             )
         return await database_sync_to_async(_in_language)(
             self.lang,
-            service,
+            row.service,
             meeting_id=self.meeting_id,
             actor=self.actor,
             **kwargs,
@@ -433,12 +427,9 @@ def _identify_and_snapshot(
     if session is not None and session.session_key:
         user = get_user.func({"session": session})  # the sync function under the wrapper
     meeting = Meeting.objects.get(pk=meeting_id)
-    if is_facilitator(user, meeting):
-        actor = Actor(user_id=user.pk, facilitator=True)
-    else:
-        actor = Actor(participant=selectors.participant_for_device(meeting, device))
-        if actor.participant is None:
-            return actor, None
+    actor = actor_for(meeting, user=user, device=device)
+    if actor is None:
+        return Actor(), None
     return actor, _snapshot(meeting_id, actor, lang, meeting)
 
 
@@ -455,133 +446,4 @@ def _still_facilitator(meeting_id: int, user_id: int | None, session: Any) -> bo
 
 def _snapshot(meeting_id: int, actor: Actor, lang: str, meeting: Any = None) -> dict[str, Any]:
     with translation.override(lang):
-        return selectors.board_snapshot(meeting_id, actor, meeting)
-
-
-# --- Commands: shape checks here, rules in deliberation.services ---------------------------------
-
-
-@command("idea.submit")
-async def idea_submit(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
-    return await ws.call(
-        services.idea_submit,
-        client_id=env.id,
-        text=require(env.data, "text", str),
-        title=optional(env.data, "title", str, ""),
-        kind=optional(env.data, "kind", str, None),
-    )
-
-
-@command("idea.edit")
-async def idea_edit(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
-    return await ws.call(
-        services.idea_edit,
-        client_id=env.id,
-        idea_id=require(env.data, "idea", int),
-        text=require(env.data, "text", str),
-        title=optional(env.data, "title", str, ""),
-    )
-
-
-@command("idea.delete")
-async def idea_delete(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
-    return await ws.call(
-        services.idea_delete, client_id=env.id, idea_id=require(env.data, "idea", int)
-    )
-
-
-@command("idea.support")
-async def idea_support(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
-    return await ws.call(
-        services.idea_support, client_id=env.id, idea_id=require(env.data, "idea", int), on=True
-    )
-
-
-@command("idea.unsupport")
-async def idea_unsupport(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
-    return await ws.call(
-        services.idea_support, client_id=env.id, idea_id=require(env.data, "idea", int), on=False
-    )
-
-
-@command("idea.add_paper")
-async def idea_add_paper(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
-    return await ws.call(
-        services.idea_add_paper,
-        client_id=env.id,
-        text=require(env.data, "text", str),
-        title=optional(env.data, "title", str, ""),
-        kind=optional(env.data, "kind", str, None),
-    )
-
-
-def _moderation(name: str) -> Handler:
-    async def handler(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
-        return await ws.call(
-            services.idea_moderate,
-            client_id=env.id,
-            command=name,
-            idea_id=require(env.data, "idea", int),
-        )
-
-    return handler
-
-
-for _name in ("idea.hide", "idea.restore", "idea.approve"):
-    command(_name)(_moderation(_name))
-
-
-@command("idea.pin")
-async def idea_pin(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
-    return await ws.call(
-        services.idea_pin,
-        client_id=env.id,
-        idea_id=require(env.data, "idea", int),
-        pinned=optional(env.data, "pinned", bool, True),
-    )
-
-
-@command("idea.moderate_edit")
-async def idea_moderate_edit(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
-    return await ws.call(
-        services.idea_moderate_edit,
-        client_id=env.id,
-        idea_id=require(env.data, "idea", int),
-        text=require(env.data, "text", str),
-        title=optional(env.data, "title", str, ""),
-    )
-
-
-@command("meeting.advance")
-async def meeting_advance(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
-    return await ws.call(services.meeting_set_phase, client_id=env.id, phase=None)
-
-
-@command("meeting.set_phase")
-async def meeting_set_phase(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
-    return await ws.call(
-        services.meeting_set_phase, client_id=env.id, phase=require(env.data, "phase", str)
-    )
-
-
-@command("meeting.configure")
-async def meeting_configure(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
-    return await ws.call(
-        services.meeting_configure,
-        client_id=env.id,
-        premoderation=optional(env.data, "premoderation", bool, None),
-        hidden_until_reveal=optional(env.data, "hidden_until_reveal", bool, None),
-        allow_theme_suggestions=optional(env.data, "allow_theme_suggestions", bool, None),
-        allow_questions=optional(env.data, "allow_questions", bool, None),
-    )
-
-
-@command("meeting.reveal")
-async def meeting_reveal(ws: RoomConsumer, env: Envelope) -> dict[str, Any]:
-    return await ws.call(services.meeting_reveal, client_id=env.id)
-
-
-# Modules that register more commands (they import `command` from here).
-from . import debrief as _debrief  # noqa: E402,F401
-from . import themes as _themes  # noqa: E402,F401
-from . import voting as _voting  # noqa: E402,F401
+        return board_snapshot(meeting_id, actor, meeting)

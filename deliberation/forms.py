@@ -11,8 +11,7 @@ from django.utils.translation import ngettext_lazy
 
 from events.models import Session
 from events.permissions import editable_sessions
-
-from .services import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, normalise_join_code
+from rooms.services import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, normalise_join_code
 
 
 class JoinCodeForm(forms.Form):

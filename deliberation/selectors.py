@@ -1,80 +1,50 @@
-"""Reads: meetings by code, room identity and the board snapshot each viewer gets."""
+"""Reads of the board: the snapshot part of ideas, themes and groups, and the minutes source."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.db.models import Prefetch
-from django.utils import translation
 
 from rooms.models import Meeting, Participant
-from voting.selectors import participant_vote_views, votes_for_snapshot, with_own_ballots
+from rooms.roles import Actor
+from rooms.snapshot import SnapshotPart
 
 from .enums import IdeaState
 from .models import Idea, Support, Theme
 from .payloads import idea_payload, meeting_payload, theme_payload
-from .permissions import Actor
 
 
-def meeting_by_code(code: str) -> Meeting | None:
-    from .services import normalise_join_code
-
-    return Meeting.objects.filter(join_code=normalise_join_code(code)).first()
-
-
-def participant_for_device(meeting: Meeting, device: str | None) -> Participant | None:
-    if not device:
-        return None
-    return Participant.objects.filter(meeting=meeting, device=device).first()
-
-
-def board_snapshot(meeting_id: int, actor: Actor, meeting: Meeting | None = None) -> dict[str, Any]:
-    """Everything `actor` may see of the room now, with the room version it reflects.
-
-    The version is read before the ideas: a change committed in between is in the snapshot and
-    comes again as an event, which clients apply idempotently. `meeting`: the row, if just read.
-    """
-    if meeting is None:
-        meeting = Meeting.objects.get(pk=meeting_id)
-    if not actor.facilitator:
-        return _participant_snapshot(meeting, actor)
+def _facilitator_board(meeting: Meeting, actor: Actor) -> dict[str, Any]:
+    """The board as facilitators see it: every idea but deleted and merged ones, the timeline."""
     ideas = (
         _with_details(Idea.objects.filter(meeting=meeting))
         .exclude(state__in=[IdeaState.DELETED, IdeaState.MERGED])
         .order_by("created_at", "pk")
     )
     return {
-        "version": meeting.seq,
         "meeting": meeting_payload(meeting),
         "ideas": [_idea_row(idea)[2] for idea in ideas],
-        "votes": votes_for_snapshot(meeting.pk, actor),
         "themes": [theme_payload(t) for t in Theme.objects.filter(meeting=meeting)],
-        "me": {"role": "facilitator"},
         **debrief_snapshot(meeting, actor),
     }
 
 
-# A phone's snapshot is the room's public part, the same for every phone at one room version, and
-# a few things of its own. When a room of phones connects (or reconnects after a Wi-Fi drop) the
-# public part is read once, not once per phone. Per process: (meeting, language) → (time, room
-# version, public part). The few changes that take no room sequence number (breakout groups made
-# from the meeting page) reach new snapshots within PUBLIC_PART_MAX_AGE.
-_public_parts: dict[tuple[int, str], tuple[float, int, dict[str, Any]]] = {}
-PUBLIC_PART_MAX_AGE = 2.0
+def _public_board(meeting: Meeting) -> dict[str, Any]:
+    """What every participant of the room sees of the board, read at the room version."""
+    ideas = Idea.objects.none()
+    if meeting.ideas_public:
+        ideas = _with_details(Idea.objects.filter(meeting=meeting, state=IdeaState.VISIBLE))
+    return {
+        "meeting": meeting_payload(meeting),
+        "ideas": [_idea_row(idea) for idea in ideas.order_by("created_at", "pk")],
+        "themes": [theme_payload(t) for t in Theme.objects.filter(meeting=meeting)],
+        "groups": _groups(meeting),
+    }
 
 
-def _participant_snapshot(meeting: Meeting, actor: Actor) -> dict[str, Any]:
-    key = (meeting.pk, translation.get_language() or "")
-    now = time.monotonic()
-    hit = _public_parts.get(key)
-    if hit is not None and hit[1] == meeting.seq and now - hit[0] < PUBLIC_PART_MAX_AGE:
-        public = hit[2]
-    else:
-        public = _public_part(meeting)
-        if len(_public_parts) > 200:
-            _public_parts.clear()
-        _public_parts[key] = (now, meeting.seq, public)
+def _personal_board(meeting: Meeting, actor: Actor, public: dict[str, Any]) -> dict[str, Any]:
+    """A phone's board: the public ideas with its own (pending, hidden…) ones, what it supports."""
     pid = actor.participant_id
     rows = public["ideas"]
     own = Idea.objects.filter(meeting=meeting, author_id=pid).exclude(
@@ -92,35 +62,14 @@ def _participant_snapshot(meeting: Meeting, actor: Actor) -> dict[str, Any]:
             participant_id=pid, idea__meeting=meeting
         ).values_list("idea_id", "idea__merged_into_id")
     }
-    return {
-        "version": meeting.seq,
-        "meeting": meeting_payload(meeting),
-        "ideas": [
-            {**payload, "mine": author_id == pid, "supported": payload["id"] in supported}
-            for _order, author_id, payload in rows
-        ],
-        "votes": with_own_ballots(meeting.pk, actor, public["votes"]),
-        "themes": public["themes"],
-        "me": {
-            "role": "participant",
-            "id": pid,
-            "name": actor.participant.display_name if actor.participant else "",
-        },
-        "groups": public["groups"],
-    }
+    ideas = [
+        {**payload, "mine": author_id == pid, "supported": payload["id"] in supported}
+        for _order, author_id, payload in rows
+    ]
+    return {**public, "ideas": ideas}
 
 
-def _public_part(meeting: Meeting) -> dict[str, Any]:
-    """What every participant of the room sees, read at the room version `meeting.seq`."""
-    ideas = Idea.objects.none()
-    if meeting.ideas_public:
-        ideas = _with_details(Idea.objects.filter(meeting=meeting, state=IdeaState.VISIBLE))
-    return {
-        "ideas": [_idea_row(idea) for idea in ideas.order_by("created_at", "pk")],
-        "votes": participant_vote_views(meeting.pk),
-        "themes": [theme_payload(t) for t in Theme.objects.filter(meeting=meeting)],
-        "groups": _groups(meeting),
-    }
+BOARD_PART = SnapshotPart("board", _facilitator_board, _public_board, _personal_board)
 
 
 def _with_details(ideas: Any) -> Any:
@@ -133,10 +82,6 @@ def _idea_row(idea: Idea) -> tuple[tuple[Any, int], int | None, dict[str, Any]]:
     """(sort key, author id, payload) of an idea read with `_with_details`."""
     payload = dict(idea_payload(idea, merged=list(idea.merged_ideas.all())))
     return (idea.created_at, idea.pk), idea.author_id, payload
-
-
-def current_seq(meeting_id: int) -> int:
-    return Meeting.objects.filter(pk=meeting_id).values_list("seq", flat=True).first() or 0
 
 
 # --- Debrief, timeline, groups, minutes (issue 6) ----------------------------------------------

@@ -7,48 +7,31 @@ change, takes the room's next sequence number and stores the reply under the cli
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-import re
 import secrets
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, connection, models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consumers.broadcast import broadcast_many_on_commit, broadcast_on_commit
 from informaction.text import clean_text
 from rooms.enums import PHASE_ORDER, RoomPhase
 from rooms.errors import DomainError
-from rooms.models import ClientCommand, Meeting, Participant
+from rooms.events import RoomEvent
+from rooms.models import Meeting
+from rooms.roles import Actor, check_command
+from rooms.runner import Change, Unit, run_command
+from rooms.services import new_join_code
 
 from .enums import IdeaState
 from .models import Idea, Support, Theme, ThemeSuggestion
 from .payloads import idea_payload, idea_views, meeting_payload, theme_payload
-from .permissions import Actor, check_command
-
-# No O/0, I/1/L: a code read aloud or from the back of a room must not be ambiguous.
-JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-JOIN_CODE_LENGTH = 6
-
-Event = dict[str, Any]
-# What a change returns: the ack data, and the event (or events, each taking its own sequence
-# number) to broadcast.
-Change = tuple[dict[str, Any], Event | list[Event]]
-
-
-def normalise_join_code(code: str) -> str:
-    return re.sub(r"[\s-]", "", code or "").upper()
-
-
-def _new_join_code() -> str:
-    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
 
 
 def meeting_create(
@@ -72,7 +55,7 @@ def meeting_create(
             max=settings.MEETING_DESCRIPTION_MAX_LENGTH,
         )
     for _attempt in range(20):
-        code = _new_join_code()
+        code = new_join_code()
         if not Meeting.objects.filter(join_code=code).exists():
             break
     else:  # pragma: no cover - 887 million codes
@@ -107,263 +90,14 @@ def _linkable_session(owner: AbstractBaseUser, session_id: int) -> Any:
     return session
 
 
-def participant_join(
-    *, meeting: Meeting, device: str, display_name: str = "", listed: bool | None = None
-) -> Participant:
-    """Find or create the participant for this device in this meeting; update the name if given.
-
-    `listed` is the phone's own choice to have its name in the minutes (None: unchanged); it
-    needs a name, and stays changeable after the meeting closed (withdrawing consent).
-    """
-    name = clean_text(display_name)[:60]
-    existing = Participant.objects.filter(meeting=meeting, device=device).first()
-    if listed and not (name or (existing and existing.display_name)):
-        raise DomainError(
-            "participant.listed_without_name",
-            _("Indiquez votre prénom ou pseudo pour qu'il figure au compte-rendu."),
-        )
-    if meeting.phase == RoomPhase.CLOSED:
-        if existing is None:
-            raise DomainError("meeting.closed", _("La réunion est terminée."))
-        participant = existing
-    else:
-        participant = _join(meeting, device, name)
-    if listed is not None and listed != participant.listed:
-        participant.listed = listed
-        participant.save(update_fields=["listed"])
-    return participant
-
-
-def _join(meeting: Meeting, device: str, name: str) -> Participant:
-    try:
-        with transaction.atomic():
-            participant, created = Participant.objects.get_or_create(
-                meeting=meeting, device=device, defaults={"display_name": name}
-            )
-    except IntegrityError:  # the same phone joined twice at once
-        participant, created = Participant.objects.get(meeting=meeting, device=device), False
-    if not created and name and name != participant.display_name:
-        participant.display_name = name
-        participant.save(update_fields=["display_name"])
-    return participant
-
-
-# --- The command runner ---------------------------------------------------------------------
-
-
-def run_command(
-    *,
-    meeting_id: int,
-    actor: Actor,
-    command: str,
-    client_id: str | None,
-    change: Callable[[Meeting], Change],
-    refuses_before_writing: bool = False,
-) -> dict[str, Any]:
-    """Apply `change` to the locked meeting once per (actor, client_id); return the stored reply.
-
-    The reply is ``{"seq": n, "data": {...}}``, n being the sequence number of the change's last
-    event. Raises DomainError (nothing is stored then). Inside run_batch, it joins the batch's
-    transaction instead of opening its own, in a savepoint unless `refuses_before_writing` says
-    that `change` raises DomainError only before its first write (the crowd's commands).
-    """
-    batch = _current_batch()
-    if batch is not None:
-        return batch.run(
-            actor=actor,
-            command=command,
-            client_id=client_id,
-            change=change,
-            savepoint=not refuses_before_writing,
-        )
-    if client_id:
-        stored = _stored_reply(meeting_id, actor, client_id)
-        if stored is not None:
-            return stored
-    try:
-        with transaction.atomic():
-            meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
-            check_command(actor, meeting, command)
-            data, events = change(meeting)
-            if isinstance(events, dict):
-                events = [events]
-            first = meeting.seq + 1
-            meeting.seq += max(1, len(events))
-            Meeting.objects.filter(pk=meeting.pk).update(seq=meeting.seq)
-            reply = {"seq": meeting.seq, "data": data}
-            if client_id:
-                ClientCommand.objects.create(
-                    meeting_id=meeting.pk, actor=actor.key, client_id=client_id, reply=reply
-                )
-            if not events:  # a change nobody sees still takes its number: frames stay chained
-                events = [{"type": "room.noop", "mod": None, "public": None, "own": None}]
-            for offset, event in enumerate(events):
-                broadcast_on_commit(meeting.pk, {"seq": first + offset, **event})
-    except IntegrityError:
-        # The same message arrived twice at once: the first one won; answer as it did.
-        stored = _stored_reply(meeting_id, actor, client_id) if client_id else None
-        if stored is None:
-            raise
-        return stored
-    return reply
-
-
-_batch_state = threading.local()
-
-
-def _current_batch() -> _Batch | None:
-    """The group-commit batch this thread is running, if any."""
-    return getattr(_batch_state, "batch", None)
-
-
-class _Batch:
-    """Commands of one room applied in one transaction: the meeting row is locked once, the
-    sequence and the stored replies are written once, and there is one commit for all of them."""
-
-    def __init__(self, meeting: Meeting, stored: dict[tuple[str, str], dict[str, Any]]) -> None:
-        self.meeting = meeting
-        self.stored = stored
-        self.new_commands: list[ClientCommand] = []
-        self.events: list[Event] = []
-        self.changed = False
-        self.memo: dict[Any, Any] = {}
-        # Supports are written once for the whole batch (one INSERT, one UPDATE per idea).
-        self.new_supports: list[tuple[int, int | None]] = []
-        self.supported: set[tuple[int, int | None]] = set()
-        self.support_counts: dict[int, int] = {}
-        self.at_end: dict[Any, Callable[[], None]] = {}
-        # Participants whose commands are in this batch, and their ideas of the last minute (the
-        # rate limit), counted for all of them at once when the first idea of the batch comes.
-        self.participant_ids: set[int] = set()
-        self.recent_ideas: dict[int, int] | None = None
-
-    def run(
-        self,
-        *,
-        actor: Actor,
-        command: str,
-        client_id: str | None,
-        change: Callable[[Meeting], Change],
-        savepoint: bool = True,
-    ) -> dict[str, Any]:
-        key = (actor.key, client_id or "")
-        if client_id and key in self.stored:
-            return self.stored[key]
-        meeting = self.meeting
-        check_command(actor, meeting, command)
-        if savepoint:
-            # A command refused half-way leaves the rest of the batch intact.
-            with transaction.atomic():
-                data, events = change(meeting)
-        else:
-            # Refused before any write, or an unexpected error that undoes the whole batch
-            # (nothing of it was acknowledged: the clients resend).
-            data, events = change(meeting)
-        if isinstance(events, dict):
-            events = [events]
-        if not events:
-            events = [{"type": "room.noop", "mod": None, "public": None, "own": None}]
-        first = meeting.seq + 1
-        meeting.seq += len(events)
-        self.changed = True
-        reply = {"seq": meeting.seq, "data": data}
-        if client_id:
-            self.stored[key] = reply
-            self.new_commands.append(
-                ClientCommand(meeting=meeting, actor=actor.key, client_id=client_id, reply=reply)
-            )
-        self.events.extend({"seq": first + offset, **event} for offset, event in enumerate(events))
-        return reply
-
-
-def at_batch_end(key: Any, callback: Callable[[], None]) -> bool:
-    """Run `callback` once when the current group-commit batch ends, before its commit; a later
-    callback under the same `key` replaces an earlier one. False outside a batch (nothing is
-    registered: do the work now)."""
-    batch = _current_batch()
-    if batch is None:
-        return False
-    batch.at_end.pop(key, None)  # re-inserted last: callbacks run in the order of their last use
-    batch.at_end[key] = callback
-    return True
-
-
-def batch_memo() -> dict[Any, Any] | None:
-    """A dict that lives as long as the current group-commit batch (None outside one), for reads
-    every command of the batch would repeat; the meeting row stays locked meanwhile."""
-    batch = _current_batch()
-    return batch.memo if batch is not None else None
-
-
-def run_batch(
-    *, meeting_id: int, calls: list[tuple[Callable[..., dict[str, Any]], dict[str, Any]]]
-) -> list[dict[str, Any] | DomainError]:
-    """Run several service calls of one room in one transaction (group commit).
-
-    Each call is ``(service, kwargs)`` as the consumer would make it; each result is the reply or
-    the DomainError that refused it. Used by the transport to absorb bursts (1,000 phones).
-    """
-    client_ids = [kwargs["client_id"] for _service, kwargs in calls if kwargs.get("client_id")]
-    actors = list({kwargs["actor"].key for _service, kwargs in calls if kwargs.get("client_id")})
-    results: list[dict[str, Any] | DomainError] = []
-    with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
-        stored = {
-            (actor_key, client_id): reply
-            # With the actors too, the lookup uses the (meeting, actor, client id) unique index
-            # instead of reading every command the room ever stored.
-            for actor_key, client_id, reply in ClientCommand.objects.filter(
-                meeting_id=meeting_id, actor__in=actors, client_id__in=client_ids
-            ).values_list("actor", "client_id", "reply")
-        }
-        batch = _Batch(meeting, stored)
-        batch.participant_ids = {
-            kwargs["actor"].participant_id
-            for _service, kwargs in calls
-            if kwargs["actor"].participant_id is not None
-        }
-        _batch_state.batch = batch
-        try:
-            for service, kwargs in calls:
-                try:
-                    results.append(service(**kwargs))
-                except DomainError as exc:
-                    results.append(exc)
-        finally:
-            _batch_state.batch = None
-        _write_supports(batch)
-        for callback in batch.at_end.values():
-            callback()
-        if batch.changed:
-            Meeting.objects.filter(pk=meeting.pk).update(seq=meeting.seq)
-        if batch.new_commands:
-            ClientCommand.objects.bulk_create(batch.new_commands)
-        if batch.events:
-            broadcast_many_on_commit(meeting.pk, batch.events)
-    return results
-
-
-def _stored_reply(meeting_id: int, actor: Actor, client_id: str) -> dict[str, Any] | None:
-    return (
-        ClientCommand.objects.filter(meeting_id=meeting_id, actor=actor.key, client_id=client_id)
-        .values_list("reply", flat=True)
-        .first()
-    )
-
-
-def _idea_event(idea: Idea, meeting: Meeting, *, created: bool = False) -> Event:
+def _idea_event(idea: Idea, meeting: Meeting, *, created: bool = False) -> RoomEvent:
     mod, public, own = idea_views(idea, meeting, created=created)
-    return {
-        "type": "idea.changed",
-        "mod": mod,
-        "public": public,
-        "own": {"pid": idea.author_id, "data": own} if own is not None else None,
-    }
+    return RoomEvent("idea.changed", mod=mod, public=public, own_pid=idea.author_id, own=own)
 
 
-def _meeting_event(meeting: Meeting, extra: dict[str, Any] | None = None) -> Event:
+def _meeting_event(meeting: Meeting, extra: dict[str, Any] | None = None) -> RoomEvent:
     payload = {**meeting_payload(meeting), **(extra or {})}
-    return {"type": "meeting.changed", "mod": payload, "public": payload, "own": None}
+    return RoomEvent("meeting.changed", mod=payload, public=payload)
 
 
 def _validated_text(text: Any, title: Any) -> tuple[str, str]:
@@ -416,6 +150,7 @@ def idea_submit(
     text: Any,
     title: Any = "",
     kind: Any = None,
+    unit: Unit | None = None,
 ) -> dict[str, Any]:
     """Post an idea. Pending when the meeting is pre-moderated. Rate-limited per participant.
 
@@ -424,10 +159,11 @@ def idea_submit(
     visible to everyone).
     """
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         clean_kind = _idea_kind_checked(meeting, kind)
         clean, clean_title = _validated_text(text, title)
-        if _recent_ideas(actor.participant_id) >= settings.IDEA_RATE_LIMIT_PER_MINUTE:
+        recent = _recent_ideas(unit)
+        if recent.get(actor.participant_id, 0) >= settings.IDEA_RATE_LIMIT_PER_MINUTE:
             raise DomainError(
                 "idea.rate_limited",
                 _("Doucement : %(max)s idées par minute au plus. Réessayez dans un instant."),
@@ -442,10 +178,7 @@ def idea_submit(
             state=IdeaState.PENDING if meeting.premoderation else IdeaState.VISIBLE,
         )
         _insert(idea)
-        batch = _current_batch()
-        if batch is not None and batch.recent_ideas is not None:
-            pid = actor.participant_id
-            batch.recent_ideas[pid] = batch.recent_ideas.get(pid, 0) + 1
+        recent[actor.participant_id] = recent.get(actor.participant_id, 0) + 1
         return {"idea": idea.pk, "state": idea.state}, _idea_event(idea, meeting, created=True)
 
     return run_command(
@@ -454,6 +187,7 @@ def idea_submit(
         command="idea.submit",
         client_id=client_id,
         change=change,
+        unit=unit,
         refuses_before_writing=True,
     )
 
@@ -469,7 +203,7 @@ def idea_edit(
 ) -> dict[str, Any]:
     """The author edits their own idea while ideas are open. Emits "idea.changed"."""
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         idea = _get_idea(meeting, idea_id)
         if idea.author_id != actor.participant_id:
             raise DomainError("idea.not_author", _("Vous ne pouvez modifier que vos idées."))
@@ -487,7 +221,7 @@ def idea_delete(
 ) -> dict[str, Any]:
     """The author deletes their own idea while ideas are open (kept, marked deleted)."""
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         idea = _get_idea(meeting, idea_id)
         if idea.author_id != actor.participant_id:
             raise DomainError("idea.not_author", _("Vous ne pouvez supprimer que vos idées."))
@@ -505,7 +239,13 @@ def idea_delete(
 
 
 def idea_support(
-    *, meeting_id: int, actor: Actor, client_id: str | None, idea_id: Any, on: bool = True
+    *,
+    meeting_id: int,
+    actor: Actor,
+    client_id: str | None,
+    idea_id: Any,
+    on: bool = True,
+    unit: Unit | None = None,
 ) -> dict[str, Any]:
     """Add (or, with on=False, withdraw) the participant's one "+1" on someone else's idea.
 
@@ -513,16 +253,16 @@ def idea_support(
     """
     command = "idea.support" if on else "idea.unsupport"
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         found = _support_target(meeting, idea_id, actor.participant_id)
         if found is None:
             raise DomainError("idea.not_found", _("Cette idée n'existe pas."))
         state, author_id, supports, supported = found
         pair = (idea_id, actor.participant_id)
-        batch = _current_batch()
-        if batch is not None:  # earlier supports of this batch are not written yet
-            supports = batch.support_counts.get(idea_id, supports)
-            supported = supported or pair in batch.supported
+        writes = _SupportWrites.of(unit)
+        # Supports of this unit not written yet count too.
+        supports = writes.counts.get(idea_id, supports)
+        supported = supported or pair in writes.supported
         shown = actor.facilitator or meeting.ideas_public or author_id == actor.participant_id
         if state != IdeaState.VISIBLE or not shown:
             raise DomainError("idea.not_found", _("Cette idée n'existe pas."))
@@ -535,29 +275,16 @@ def idea_support(
         # Every support change holds the meeting lock, so the stored count moves by exactly one
         # (merges and unmerges recount it in full).
         supports += 1 if on else -1
-        if batch is None:
-            if on:
-                _support_insert([pair])
-            else:
-                _support_delete(*pair)
-            _support_counts_update({idea_id: supports})
-        elif on:
-            batch.new_supports.append(pair)
-            batch.supported.add(pair)
-            batch.support_counts[idea_id] = supports
+        if on:
+            writes.add(pair, supports)
         else:
-            _write_supports(batch)  # the withdrawn support may be one of this batch
-            _support_delete(*pair)
-            batch.supported.discard(pair)
-            batch.support_counts[idea_id] = supports
+            writes.withdraw(pair, supports)
         counts = {"id": idea_id, "supports": supports}
         public = counts if meeting.ideas_public else None
-        event = {
-            "type": "idea.changed",
-            "mod": counts,
-            "public": public,
-            "own": {"pid": actor.participant_id, "data": {**counts, "supported": on}},
-        }
+        own = {**counts, "supported": on}
+        event = RoomEvent(
+            "idea.changed", mod=counts, public=public, own_pid=actor.participant_id, own=own
+        )
         return {"idea": idea_id, "supports": supports, "supported": on}, event
 
     return run_command(
@@ -566,6 +293,7 @@ def idea_support(
         command=command,
         client_id=client_id,
         change=change,
+        unit=unit,
         refuses_before_writing=True,
     )
 
@@ -613,19 +341,13 @@ def _insert(obj: models.Model) -> None:
     obj._state.db = connection.alias
 
 
-def _recent_ideas(participant_id: int | None) -> int:
-    """How many ideas the participant posted in the last minute (the rate limit). In a batch, one
-    statement counts them for every participant of the batch."""
-    since = connection.ops.adapt_datetimefield_value(timezone.now() - timedelta(minutes=1))
-    batch = _current_batch()
-    if batch is None or participant_id not in batch.participant_ids:
-        row, _count = _sql(
-            "SELECT COUNT(*) FROM deliberation_idea WHERE author_id = %s AND created_at >= %s",
-            [participant_id, since],
-        )
-        return int(row[0])
-    if batch.recent_ideas is None:
-        ids = sorted(batch.participant_ids)
+def _recent_ideas(unit: Unit) -> dict[int, int]:
+    """Ideas posted in the last minute (the rate limit) by each participant of the unit, counted
+    in one statement for all of them and kept up to date by the unit's ideas."""
+    recent = unit.memo.get("recent_ideas")
+    if recent is None:
+        since = connection.ops.adapt_datetimefield_value(timezone.now() - timedelta(minutes=1))
+        ids = sorted(unit.participant_ids) or [0]
         marks = ", ".join(["%s"] * len(ids))  # placeholders only
         statement = (
             "SELECT author_id, COUNT(*) FROM deliberation_idea"  # noqa: S608
@@ -633,8 +355,9 @@ def _recent_ideas(participant_id: int | None) -> int:
         )
         with connection.cursor() as cursor:
             cursor.execute(statement, [since, *ids])
-            batch.recent_ideas = {author: int(count) for author, count in cursor.fetchall()}
-    return batch.recent_ideas.get(participant_id, 0)
+            recent = {author: int(count) for author, count in cursor.fetchall()}
+        unit.memo["recent_ideas"] = recent
+    return recent
 
 
 def _support_target(
@@ -677,14 +400,42 @@ def _support_counts_update(counts: dict[int, int]) -> None:
         )
 
 
-def _write_supports(batch: _Batch) -> None:
-    """Write the batch's supports so far, and every support count it changed."""
-    if batch.new_supports:
-        _support_insert(batch.new_supports)
-        batch.new_supports = []
-    if batch.support_counts:
-        _support_counts_update(batch.support_counts)
-        batch.support_counts = {}
+class _SupportWrites:
+    """The supports given and the counts changed in a unit, written once when it ends (one
+    INSERT, one UPDATE per idea), whether the unit holds one command or a room's burst."""
+
+    def __init__(self) -> None:
+        self.new: list[tuple[int, int | None]] = []
+        self.supported: set[tuple[int, int | None]] = set()
+        self.counts: dict[int, int] = {}
+
+    @classmethod
+    def of(cls, unit: Unit) -> _SupportWrites:
+        writes = unit.memo.get(cls)
+        if writes is None:
+            writes = unit.memo[cls] = cls()
+            unit.defer(cls, writes.flush)
+        return writes
+
+    def add(self, pair: tuple[int, int | None], count: int) -> None:
+        self.new.append(pair)
+        self.supported.add(pair)
+        self.counts[pair[0]] = count
+
+    def withdraw(self, pair: tuple[int, int | None], count: int) -> None:
+        self.flush()  # the withdrawn support may be one of this unit's
+        _support_delete(*pair)
+        self.supported.discard(pair)
+        self.counts[pair[0]] = count
+
+    def flush(self) -> None:
+        """Write the supports so far, and every support count changed."""
+        if self.new:
+            _support_insert(self.new)
+            self.new = []
+        if self.counts:
+            _support_counts_update(self.counts)
+            self.counts = {}
 
 
 def _support_delete(idea_id: int, participant_id: int | None) -> int:
@@ -711,7 +462,7 @@ def idea_add_paper(
 ) -> dict[str, Any]:
     """A facilitator types in a paper post-it: visible at once, marked as entered on behalf."""
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         clean_kind = _validated_kind(meeting, kind, any_kind=True)
         clean, clean_title = _validated_text(text, title)
         idea = Idea.objects.create(
@@ -750,7 +501,7 @@ def idea_moderate(
         raise ValueError(command)
     from_states, to_state = _MODERATION_TARGETS[command]
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         idea = _get_idea(meeting, idea_id)
         if idea.state not in from_states:
             raise DomainError(
@@ -772,7 +523,7 @@ def idea_pin(
 ) -> dict[str, Any]:
     """Pin an idea to the top of the board, or unpin it (facilitator)."""
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         idea = _get_idea(meeting, idea_id)
         idea.pinned = bool(pinned)
         idea.save(update_fields=["pinned", "updated_at"])
@@ -794,7 +545,7 @@ def idea_moderate_edit(
 ) -> dict[str, Any]:
     """A facilitator corrects a typo in anyone's idea."""
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         idea = _get_idea(meeting, idea_id)
         idea.text, idea.title = _validated_text(text, title)
         idea.save(update_fields=["text", "title", "updated_at"])
@@ -818,7 +569,7 @@ def meeting_set_phase(
     """
     command = "meeting.advance" if phase is None else "meeting.set_phase"
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         if phase is None:
             position = PHASE_ORDER.index(meeting.phase)
             if position + 1 >= len(PHASE_ORDER):
@@ -854,7 +605,7 @@ def meeting_configure(
 
     Emits "meeting.changed"."""
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         if premoderation is not None:
             meeting.premoderation = bool(premoderation)
         if hidden_until_reveal is not None:
@@ -888,7 +639,7 @@ def meeting_configure(
 def meeting_reveal(*, meeting_id: int, actor: Actor, client_id: str | None) -> dict[str, Any]:
     """Reveal every visible idea to every phone. Emits "meeting.changed" carrying the ideas."""
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         if not meeting.hidden_until_reveal:
             raise DomainError("meeting.not_hidden", _("Les idées sont déjà visibles de tous."))
         meeting.revealed = True
@@ -904,7 +655,7 @@ def meeting_reveal(*, meeting_id: int, actor: Actor, client_id: str | None) -> d
     )
 
 
-def _with_public_ideas(meeting: Meeting) -> Event:
+def _with_public_ideas(meeting: Meeting) -> RoomEvent:
     """A meeting change that may change what the public sees: it carries the public idea list.
 
     Clients replace their list of others' ideas with it (their own ideas stay).
@@ -919,8 +670,7 @@ def _with_public_ideas(meeting: Meeting) -> Event:
         public_ideas = [idea_payload(i) for i in ideas]
     else:
         public_ideas = []
-    event["public"] = {**event["public"], "ideas": public_ideas}
-    return event
+    return dataclasses.replace(event, public={**(event.public or {}), "ideas": public_ideas})
 
 
 def _family_support_count(idea_ids: list[int]) -> int:
@@ -959,9 +709,9 @@ def _get_theme(meeting: Meeting, theme_id: Any) -> Theme:
     return theme
 
 
-def _theme_event(theme: Theme | None, removed_id: int | None = None) -> Event:
+def _theme_event(theme: Theme | None, removed_id: int | None = None) -> RoomEvent:
     data = theme_payload(theme) if theme is not None else {"id": removed_id, "removed": True}
-    return {"type": "theme.changed", "mod": data, "public": data, "own": None}
+    return RoomEvent("theme.changed", mod=data, public=data)
 
 
 def _clean_theme_name(name: Any) -> str:
@@ -999,7 +749,7 @@ def theme_create(
     """Create a theme, typed or from a preset (its French label and colour by default)."""
     from .theme_presets import preset_by_slug
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         preset_obj = preset_by_slug(preset) if isinstance(preset, str) and preset else None
         if preset and preset_obj is None:
             raise DomainError("theme.unknown_preset", _("Ce thème prédéfini n'existe pas."))
@@ -1043,7 +793,7 @@ def theme_update(
 ) -> dict[str, Any]:
     """Rename, recolour or change the keywords of a theme."""
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         theme = _get_theme(meeting, theme_id)
         if name is not None:
             theme.name = _clean_theme_name(name)
@@ -1072,7 +822,7 @@ def theme_delete(
 ) -> dict[str, Any]:
     """Delete a theme; its ideas go back to "not sorted" (nothing else is lost)."""
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         theme = _get_theme(meeting, theme_id)
         ideas = list(Idea.objects.filter(theme=theme).select_related("author"))
         theme_pk = theme.pk
@@ -1104,6 +854,19 @@ def _sortable_idea(meeting: Meeting, idea_id: Any) -> Idea:
     return idea
 
 
+def idea_move(
+    *, meeting_id: int, actor: Actor, client_id: str | None, idea_id: Any, theme_id: Any
+) -> dict[str, Any]:
+    """Drag one idea into a theme (None: back to "not sorted"). Emits "idea.changed"."""
+    return ideas_assign(
+        meeting_id=meeting_id,
+        actor=actor,
+        client_id=client_id,
+        assignments=[(idea_id, theme_id)],
+        command="idea.move",
+    )
+
+
 def ideas_assign(
     *,
     meeting_id: int,
@@ -1121,7 +884,7 @@ def ideas_assign(
     if len(assignments) > 2000:
         raise DomainError("ideas.too_many", _("Trop d'idées à la fois (2000 au plus)."))
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         events, moved = [], []
         themes: dict[int, Theme] = {}
         for idea_id, theme_id in assignments:
@@ -1153,7 +916,7 @@ def theme_split(
 ) -> dict[str, Any]:
     """Split a theme: the listed ideas of it move to a new theme named `name`."""
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         source = _get_theme(meeting, theme_id)
         if not idea_ids:
             raise DomainError("theme.split_empty", _("Choisissez les idées du nouveau thème."))
@@ -1192,7 +955,7 @@ def ideas_merge(
     Supports are counted once per participant over the merged family. Undo with ideas_unmerge.
     """
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         target = _sortable_idea(meeting, target_id)
         sources = [_sortable_idea(meeting, i) for i in idea_ids if i != target_id]
         if not sources:
@@ -1223,7 +986,7 @@ def ideas_unmerge(
 ) -> dict[str, Any]:
     """Undo a merge: the idea comes back on the board with its own supports."""
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         if not isinstance(idea_id, int) or isinstance(idea_id, bool):
             raise DomainError("idea.not_found", _("Cette idée n'existe pas."))
         idea = Idea.objects.filter(meeting=meeting, pk=idea_id, state=IdeaState.MERGED).first()
@@ -1255,7 +1018,7 @@ def idea_suggest_theme(
 ) -> dict[str, Any]:
     """A participant proposes a theme for an idea (if allowed); facilitators see the tally."""
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         if not meeting.allow_theme_suggestions:
             raise DomainError(
                 "theme.suggestions_off", _("L'animation n'a pas ouvert les propositions de thème.")
@@ -1272,7 +1035,7 @@ def idea_suggest_theme(
             .values_list("theme_id", "n")
         )
         data = {"idea": idea.pk, "suggestions": {str(k): v for k, v in counts.items()}}
-        event = {"type": "theme.suggested", "mod": data, "public": None, "own": None}
+        event = RoomEvent("theme.suggested", mod=data)
         return {"idea": idea.pk, "theme": theme.pk}, event
 
     return run_command(
@@ -1385,7 +1148,7 @@ def idea_answer(
     """Mark a webconference question answered (or not). Emits "idea.changed"."""
     from .enums import IdeaKind
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         idea = _get_idea(meeting, idea_id)
         if idea.kind != IdeaKind.QUESTION:
             raise DomainError("idea.not_question", _("Ce n'est pas une question."))
@@ -1409,12 +1172,12 @@ TIMELINE_SPEAKER_MAX = 120
 TIMELINE_MAX_OFFSET = 7 * 24 * 3600
 
 
-def _timeline_event(mark: Any = None, removed_id: int | None = None) -> Event:
+def _timeline_event(mark: Any = None, removed_id: int | None = None) -> RoomEvent:
     from .payloads import timeline_mark_payload
 
     data = timeline_mark_payload(mark) if mark is not None else {"id": removed_id, "removed": True}
     # The timeline is the facilitators' tool (and the minutes'): phones never get it.
-    return {"type": "timeline.changed", "mod": data, "public": None, "own": None}
+    return RoomEvent("timeline.changed", mod=data)
 
 
 def _clean_mark_fields(kind: Any, label: Any, speaker: Any) -> tuple[str, str, str]:
@@ -1449,7 +1212,7 @@ def timeline_start(*, meeting_id: int, actor: Actor, client_id: str | None) -> d
 
     Emits "meeting.changed"."""
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         meeting.started_at = timezone.now()
         meeting.save(update_fields=["started_at"])
         return {"started_at": meeting.started_at.isoformat()}, _meeting_event(meeting)
@@ -1479,9 +1242,9 @@ def timeline_mark(
     """
     from .models import TimelineMark
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         clean_kind, clean_label, clean_speaker = _clean_mark_fields(kind, label, speaker)
-        events: list[Event] = []
+        events: list[RoomEvent] = []
         now = timezone.now()
         if meeting.started_at is None:
             meeting.started_at = now
@@ -1536,7 +1299,7 @@ def timeline_edit(
 ) -> dict[str, Any]:
     """Correct a mark afterwards (also once the meeting is closed). Emits "timeline.changed"."""
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         mark = _get_mark(meeting, mark_id)
         clean_kind, clean_label, clean_speaker = _clean_mark_fields(
             mark.kind if kind is None else kind,
@@ -1563,7 +1326,7 @@ def timeline_delete(
 ) -> dict[str, Any]:
     """Remove a mark. Emits "timeline.changed" with a removal marker."""
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         mark = _get_mark(meeting, mark_id)
         pk = mark.pk
         mark.delete()
@@ -1639,7 +1402,7 @@ def groups_bring_back(*, meeting_id: int, actor: Actor, client_id: str | None) -
     plenary as ideas marked with their group. Applied once per proposal (re-running adds only
     new ones). Emits one "idea.changed" per copied proposal."""
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         children = list(Meeting.objects.filter(parent=meeting).order_by("pk"))
         if not children:
             raise DomainError("groups.none", _("Cette réunion n'a pas de groupes."))
@@ -1834,7 +1597,7 @@ def ideas_seed_from_meeting(
     """Seed a meeting's board with the previous edition's outcome: the source meeting's pinned
     ideas and group proposals, then its most supported ideas (up to 30), as paper post-its."""
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         if source.pk == meeting.pk:
             raise DomainError("seed.same_meeting", _("Choisissez une autre réunion."))
         picked = list(

@@ -18,16 +18,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from informaction.qr import qr_svg
+from rooms import selectors as room_selectors
+from rooms import services as room_services
 from rooms.errors import DomainError
 from rooms.models import Meeting
+from rooms.roles import is_facilitator
 from voting import passes
 from voting import selectors as voting_selectors
 from voting.forms import LinksForm
 
-from . import selectors, services
+from . import services
 from .forms import JoinCodeForm, JoinForm, MeetingForm
 from .payloads import max_lengths
-from .permissions import is_facilitator
 
 DEVICE_SALT = "informaction.device"
 
@@ -119,7 +121,7 @@ def join_by_code(request: HttpRequest) -> HttpResponse:
 
 def meeting_or_404(request: HttpRequest, code: str) -> Meeting | HttpResponse:
     """The meeting with this join code, or the "unknown meeting" page (404) to return."""
-    meeting = selectors.meeting_by_code(code)
+    meeting = room_selectors.meeting_by_code(code)
     if meeting is None:
         return render(
             request,
@@ -139,7 +141,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     if meeting.join_code != code:
         return redirect("join", code=meeting.join_code)
     device = _device(request)
-    participant = selectors.participant_for_device(meeting, device)
+    participant = room_selectors.participant_for_device(meeting, device)
     form = JoinForm(
         request.POST or None,
         initial={
@@ -160,7 +162,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         device = device or new_device()
         try:
-            services.participant_join(
+            room_services.participant_join(
                 meeting=meeting,
                 device=device,
                 display_name=form.cleaned_data["name"],
@@ -194,10 +196,10 @@ def _new_device_allowed(request: HttpRequest) -> bool:
 
 
 def phone(request: HttpRequest, code: str) -> HttpResponse:
-    meeting = selectors.meeting_by_code(code)
+    meeting = room_selectors.meeting_by_code(code)
     if meeting is None:
         raise Http404
-    participant = selectors.participant_for_device(meeting, _device(request))
+    participant = room_selectors.participant_for_device(meeting, _device(request))
     if participant is None:
         return redirect("join", code=meeting.join_code)
     return render(
@@ -310,7 +312,7 @@ def poster(request: HttpRequest, pk: int) -> HttpResponse:
 
 def qr_code(request: HttpRequest, code: str) -> HttpResponse:
     """The join QR code as an SVG file (for slides and printed programmes)."""
-    meeting = selectors.meeting_by_code(code)
+    meeting = room_selectors.meeting_by_code(code)
     if meeting is None:
         raise Http404
     response = HttpResponse(qr_svg(join_url(request, meeting)), content_type="image/svg+xml")

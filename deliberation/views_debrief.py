@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from informaction.qr import qr_svg
+from rooms import selectors as room_selectors
 from rooms.errors import DomainError
 from rooms.models import Meeting
+from rooms.roles import Actor, is_facilitator
 
 from . import exporters, minutes, selectors, services
 from .models import Idea, Questionnaire, Theme
-from .permissions import Actor, is_facilitator
 from .views import _device, join_url
 
 QUESTIONNAIRE_COOKIE = "ia_questionnaire"
@@ -152,7 +153,7 @@ def groups_page(request: HttpRequest, pk: int) -> HttpResponse:
 def group_spread(request: HttpRequest, code: str) -> HttpResponse:
     """Spread evenly: send this phone to the group with the fewest participants (a GET creates
     nothing: it redirects to that group's join page)."""
-    meeting = selectors.meeting_by_code(code)
+    meeting = room_selectors.meeting_by_code(code)
     if meeting is None:
         raise Http404
     group = services.group_for_newcomer(parent=meeting)

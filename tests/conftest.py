@@ -87,11 +87,11 @@ def _fresh_process_state():
     from django.conf import settings
     from django.utils import translation
 
-    from deliberation import selectors as room_selectors
+    from rooms.snapshot import forget_public_views
     from voting import selectors as vote_selectors
 
     translation.activate(settings.LANGUAGE_CODE)
-    room_selectors._public_parts.clear()
+    forget_public_views()
     vote_selectors._live_counts.clear()
     yield
     translation.activate(settings.LANGUAGE_CODE)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
 from deliberation import services
-from deliberation.permissions import Actor
+from rooms import services as room_services
 from rooms.enums import RoomPhase
 from rooms.models import Meeting, Participant
+from rooms.roles import Actor
 
 _counter = itertools.count(1)
 
@@ -29,7 +31,7 @@ def make_meeting(*, owner=None, phase: str = RoomPhase.COLLECT, **fields) -> Mee
 
 
 def make_participant(meeting: Meeting, name: str = "") -> Participant:
-    return services.participant_join(
+    return room_services.participant_join(
         meeting=meeting, device=f"device-{next(_counter)}", display_name=name
     )
 
@@ -40,3 +42,8 @@ def participant_actor(participant: Participant) -> Actor:
 
 def facilitator_actor(meeting: Meeting) -> Actor:
     return Actor(user_id=meeting.owner_id, facilitator=True)
+
+
+def published(callbacks: list[Any]) -> list[dict[str, Any]]:
+    """The room events queued for broadcast by captured on-commit callbacks, in order."""
+    return [event for cb in callbacks for event in getattr(cb, "events", [])]

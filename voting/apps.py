@@ -7,8 +7,16 @@ class VotingConfig(AppConfig):
     verbose_name = _("Votes")
 
     def ready(self) -> None:
+        """Register the vote commands and the votes' part of every snapshot with the room
+        kernel; a cancelled ticket withdraws its ballots."""
         from events.signals import registration_cancelled
+        from rooms import commands, snapshot
 
+        from .commands import COMMANDS
         from .passes import ticket_cancelled
+        from .selectors import VOTES_PART
+
+        commands.register(*COMMANDS)
+        snapshot.register_part(VOTES_PART)
 
         registration_cancelled.connect(ticket_cancelled, dispatch_uid="voting.ticket_cancelled")

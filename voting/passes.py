@@ -29,10 +29,11 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from deliberation import services as room_services
-from deliberation.permissions import Actor
+from informaction.text import clean_text
+from rooms import services as room_services
 from rooms.errors import DomainError
 from rooms.models import Meeting, Participant
+from rooms.roles import Actor
 
 from .enums import BallotState, RegistrationSource
 from .models import Ballot, VoterPass, VoterRegistration
@@ -50,7 +51,7 @@ def new_token() -> str:
 
 def parse_names(text: str) -> list[str]:
     """One name per line; blank lines dropped, each name cleaned and cut to MAX_NAME."""
-    names = (room_services.clean_text(line) for line in (text or "").splitlines())
+    names = (clean_text(line) for line in (text or "").splitlines())
     return [name[:MAX_NAME] for name in names if name]
 
 
@@ -210,7 +211,7 @@ def ticket_pass(meeting: Meeting, token: str) -> VoterPass:
                 meeting=meeting,
                 source=RegistrationSource.TICKET,
                 ticket=registration,
-                name=room_services.clean_text(registration.name)[:MAX_NAME],
+                name=clean_text(registration.name)[:MAX_NAME],
             )
     except IntegrityError:  # the same ticket opened twice at once
         return VoterPass.objects.get(meeting=meeting, ticket=registration)

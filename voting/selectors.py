@@ -10,9 +10,10 @@ from django.conf import settings as django_settings
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from deliberation.permissions import Actor
 from rooms.errors import DomainError
 from rooms.models import Meeting, Participant
+from rooms.roles import Actor
+from rooms.snapshot import SnapshotPart
 
 from . import counting
 from .enums import BallotState
@@ -214,9 +215,9 @@ def vote_results_for(*, meeting_id: int, actor: Actor, vote_id: Any) -> dict[str
     if vote.state != BallotState.DRAFT and not results_visible(vote, facilitator=actor.facilitator):
         raise DomainError("vote.results_hidden", _("Les résultats ne sont pas encore affichés."))
     if vote.state == BallotState.OPEN:
-        return {"data": _live_read(vote, facilitator=actor.facilitator)}
+        return _live_read(vote, facilitator=actor.facilitator)
     _live_counts.pop(vote.pk, None)
-    return {"data": {"id": vote.pk, "results": results(vote), "turnout": turnout(vote)}}
+    return {"id": vote.pk, "results": results(vote), "turnout": turnout(vote)}
 
 
 def anonymised_ballots(vote: Vote) -> dict[str, Any]:
@@ -246,3 +247,13 @@ def anonymised_ballots(vote: Vote) -> dict[str, Any]:
         "paper": paper,
         "result": vote.cached_results,
     }
+
+
+VOTES_PART = SnapshotPart(
+    "votes",
+    facilitator=lambda meeting, actor: {"votes": votes_for_snapshot(meeting.pk, actor)},
+    public=lambda meeting: {"votes": participant_vote_views(meeting.pk)},
+    personal=lambda meeting, actor, public: {
+        "votes": with_own_ballots(meeting.pk, actor, public["votes"])
+    },
+)

@@ -1,4 +1,4 @@
-"""Every write to a vote goes through deliberation.services.run_command: one transaction with
+"""Every write to a vote goes through rooms.runner.run_command: one transaction with
 the meeting row locked, the room's next sequence number, the reply stored per client message id
 (a retried message applies once), the ack after commit and the event broadcast after commit.
 
@@ -19,18 +19,13 @@ from django.utils.translation import gettext_lazy as _
 
 from deliberation.enums import IdeaState
 from deliberation.models import Idea
-from deliberation.permissions import Actor
-from deliberation.services import (
-    Change,
-    Event,
-    at_batch_end,
-    batch_memo,
-    clean_text,
-    run_command,
-)
+from informaction.text import clean_text
 from rooms.enums import RoomPhase
 from rooms.errors import DomainError
+from rooms.events import RoomEvent
 from rooms.models import Meeting, Participant
+from rooms.roles import Actor
+from rooms.runner import Change, Unit, run_command
 
 from . import selectors, tally
 from .counting import DEFAULT_MAX_DOTS, grade_scale
@@ -287,7 +282,7 @@ def _get_vote(meeting: Meeting, actor: Actor, vote_id: Any) -> Vote:
     return vote
 
 
-def _vote_event(vote: Vote) -> Event:
+def _vote_event(vote: Vote) -> RoomEvent:
     """The whole vote: facilitators with paper entries and drafts, the public without drafts;
     results where `selectors.results_visible`."""
     options = list(vote.options.all())
@@ -300,12 +295,16 @@ def _vote_event(vote: Vote) -> Event:
         )
         if vote.revealed:
             public["results"] = mod["results"]
-    return {"type": "vote.changed", "mod": mod, "public": public, "own": None}
+    return RoomEvent("vote.changed", mod=mod, public=public, key=f"vote:{vote.pk}")
 
 
 def _turnout_event(
-    vote: Vote, participant_id: int, my_ballot: Any, turnout: TurnoutPayload | None = None
-) -> Event:
+    vote: Vote,
+    participant_id: int,
+    my_ballot: Any,
+    unit: Unit,
+    turnout: TurnoutPayload | None = None,
+) -> RoomEvent:
     """After a ballot: small views (turnout; live results of a revealed vote while few enough
     ballots, the same for every screen), own ballot."""
     turnout = selectors.turnout(vote) if turnout is None else turnout
@@ -317,16 +316,18 @@ def _turnout_event(
         def count() -> None:
             mod["results"] = public["results"] = selectors.compute_results(vote)
 
-        # In a group commit, one count for the whole batch, carried by the last event that asks
-        # for it (screens merge events in order, so earlier ones need no results of their own).
-        if not at_batch_end(("vote.results", vote.pk), count):
-            count()
-    return {
-        "type": "vote.changed",
-        "mod": mod,
-        "public": public,
-        "own": {"pid": participant_id, "data": {"id": vote.pk, "my_ballot": my_ballot}},
-    }
+        # One count per unit (a group commit holds many ballots), carried by the last event that
+        # asks for it (screens merge events in order, so earlier ones need no results of their own).
+        unit.defer(("vote.results", vote.pk), count)
+    own = {"id": vote.pk, "my_ballot": my_ballot}
+    return RoomEvent(
+        "vote.changed",
+        mod=mod,
+        public=public,
+        own_pid=participant_id,
+        own=own,
+        key=f"vote:{vote.pk}",
+    )
 
 
 def _state_reply(vote: Vote) -> dict[str, Any]:
@@ -357,7 +358,7 @@ def vote_create(
     Emits "vote.changed" (to facilitators only while a draft).
     """
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         if method not in VoteMethod.values:
             raise DomainError("vote.unknown_method", _("Ce mode de vote n'existe pas."))
         if reveal not in RevealMode.values:
@@ -435,7 +436,7 @@ def vote_open(
     Emits "vote.changed".
     """
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         vote = _get_vote(meeting, actor, vote_id)
         _open(meeting, vote)
         return _state_reply(vote), _vote_event(vote)
@@ -455,7 +456,7 @@ def vote_close(
     Emits "vote.changed".
     """
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         vote = _get_vote(meeting, actor, vote_id)
         if vote.state == BallotState.DRAFT:
             raise DomainError("vote.not_open", _("Ce vote n'est pas ouvert."))
@@ -482,7 +483,7 @@ def vote_reveal(
     """Show the results to everyone: live from now on (open vote) or the frozen result (closed
     vote, which becomes "published"). Emits "vote.changed" carrying the results."""
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         vote = _get_vote(meeting, actor, vote_id)
         if vote.state == BallotState.DRAFT:
             raise DomainError("vote.not_open", _("Ce vote n'est pas ouvert."))
@@ -528,7 +529,7 @@ def paper_count_add(
     phone ballot. Reported apart from phone ballots. Emits "vote.changed".
     """
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         vote = _get_vote(meeting, actor, vote_id)
         _require_open(vote)
         if source not in PaperSource.values:
@@ -575,7 +576,7 @@ def paper_count_remove(
 ) -> dict[str, Any]:
     """Delete a mistyped paper entry while the vote is open. Emits "vote.changed"."""
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         vote = _get_vote(meeting, actor, vote_id)
         _require_open(vote)
         deleted, _rows = PaperCount.objects.filter(vote=vote, pk=paper_id).delete()
@@ -598,7 +599,13 @@ def paper_count_remove(
 
 
 def ballot_cast(
-    *, meeting_id: int, actor: Actor, client_id: str | None, vote_id: Any, ballot: Any
+    *,
+    meeting_id: int,
+    actor: Actor,
+    client_id: str | None,
+    vote_id: Any,
+    ballot: Any,
+    unit: Unit | None = None,
 ) -> dict[str, Any]:
     """Store the participant's ballot in an open vote, replacing an earlier one (one per voter).
 
@@ -608,11 +615,10 @@ def ballot_cast(
     counted. Emits "vote.changed": turnout to all, the ballot only to the voter's own phones.
     """
 
-    def change(meeting: Meeting) -> Change:
-        # In a group-commit batch the vote, its options and the turnout are read once (the
-        # meeting row is locked for the whole batch: no close, no other ballot in between).
-        memo = batch_memo()
-        box = memo.get(("ballot.cast", vote_id)) if memo is not None else None
+    def change(meeting: Meeting, unit: Unit) -> Change:
+        # In a group commit the vote, its options and the turnout are read once (the meeting
+        # row is locked for the whole unit: no close, no other ballot in between).
+        box = unit.memo.get(("ballot.cast", vote_id))
         if box is None or actor.participant.meeting_id != meeting.pk:
             vote = _get_vote(meeting, actor, vote_id)
             _require_open(vote)
@@ -621,8 +627,7 @@ def ballot_cast(
                 "options": list(vote.options.values_list("pk", flat=True)),
                 "turnout": selectors.turnout(vote),
             }
-            if memo is not None:
-                memo[("ballot.cast", vote_id)] = box
+            unit.memo[("ballot.cast", vote_id)] = box
         vote = box["vote"]
         _check_registration(vote, actor.participant)
         content = canonical_ballot(vote, box["options"], ballot)
@@ -633,7 +638,7 @@ def ballot_cast(
             Ballot.objects.create(vote=vote, participant=actor.participant, content=content)
             box["turnout"] = {**box["turnout"], "ballots": box["turnout"]["ballots"] + 1}
         reply = {"vote": vote.pk, "counted": True, "ballot": content}
-        return reply, _turnout_event(vote, actor.participant_id, content, box["turnout"])
+        return reply, _turnout_event(vote, actor.participant_id, content, unit, box["turnout"])
 
     return run_command(
         meeting_id=meeting_id,
@@ -641,6 +646,7 @@ def ballot_cast(
         command="ballot.cast",
         client_id=client_id,
         change=change,
+        unit=unit,
     )
 
 
@@ -649,14 +655,14 @@ def ballot_withdraw(
 ) -> dict[str, Any]:
     """Remove the participant's ballot from an open vote. Emits "vote.changed" like a cast."""
 
-    def change(meeting: Meeting) -> Change:
+    def change(meeting: Meeting, unit: Unit) -> Change:
         vote = _get_vote(meeting, actor, vote_id)
         _require_open(vote)
         deleted, _rows = Ballot.objects.filter(vote=vote, participant=actor.participant).delete()
         if not deleted:
             raise DomainError("vote.no_ballot", _("Vous n'avez pas voté à ce vote."))
         reply = {"vote": vote.pk, "counted": False, "ballot": None}
-        return reply, _turnout_event(vote, actor.participant_id, None)
+        return reply, _turnout_event(vote, actor.participant_id, None, unit)
 
     return run_command(
         meeting_id=meeting_id,

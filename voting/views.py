@@ -14,8 +14,8 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from deliberation.permissions import is_facilitator
-from deliberation.services import normalise_join_code
+from rooms.roles import is_facilitator
+from rooms.services import normalise_join_code
 
 from . import selectors
 from .enums import BallotState

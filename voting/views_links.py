@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from deliberation import selectors as room_selectors
 from deliberation.forms import JoinForm
 from deliberation.views import (
     device_of,
@@ -34,6 +33,7 @@ from deliberation.views import (
     remember_device,
 )
 from informaction.qr import qr_svg
+from rooms import selectors as room_selectors
 from rooms.errors import DomainError
 from rooms.models import Meeting
 

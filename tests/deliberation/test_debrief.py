@@ -11,20 +11,18 @@ from deliberation.models import Idea, SessionOrigin, TimelineMark
 from rooms.enums import PHASE_ORDER, RoomPhase
 from rooms.errors import DomainError
 from rooms.models import Meeting
+from rooms.snapshot import board_snapshot
 from tests.factories import (
     facilitator_actor,
     make_meeting,
     make_participant,
     make_user,
     participant_actor,
+    published,
 )
 from tests.factories_events import make_event, make_organization, make_session
 
 pytestmark = pytest.mark.django_db
-
-
-def published(callbacks) -> list[dict]:
-    return [cb.event for cb in callbacks if hasattr(cb, "event")]
 
 
 def submit(meeting, person, text="Bonne ambiance", kind=None, client_id=None):
@@ -293,8 +291,8 @@ def test_timeline_in_snapshot_for_facilitators_only():
     )
     person = make_participant(meeting)
 
-    board = selectors.board_snapshot(meeting.pk, facilitator_actor(meeting))
-    phone = selectors.board_snapshot(meeting.pk, participant_actor(person))
+    board = board_snapshot(meeting.pk, facilitator_actor(meeting))
+    phone = board_snapshot(meeting.pk, participant_actor(person))
 
     assert [m["kind"] for m in board["timeline"]] == ["video"]
     assert "timeline" not in phone

@@ -7,15 +7,18 @@ from django.urls import reverse
 
 from deliberation import selectors, services
 from deliberation.models import Idea
+from rooms import services as room_services
 from rooms.enums import RoomPhase
 from rooms.errors import DomainError
 from rooms.models import Meeting
+from rooms.snapshot import board_snapshot
 from tests.factories import (
     facilitator_actor,
     make_meeting,
     make_participant,
     make_user,
     participant_actor,
+    published,
 )
 
 pytestmark = pytest.mark.django_db
@@ -90,10 +93,10 @@ def test_bring_back_copies_pinned_proposals_grouped_once(django_capture_on_commi
         ("Un jardin\n- bacs\n- compost", blue.pk),
         ("Vélos", red.pk),
     ]
-    events = [cb.event for cb in callbacks if hasattr(cb, "event")]
+    events = published(callbacks)
     assert [e["public"]["group"]["color"] for e in events] == ["royalblue", "crimson"]
     assert again["data"]["ideas"] == []
-    snapshot = selectors.board_snapshot(plenary.pk, boss)
+    snapshot = board_snapshot(plenary.pk, boss)
     assert [g["color"] for g in snapshot["groups"]] == ["royalblue", "crimson"]
 
 
@@ -124,10 +127,10 @@ def test_participant_cannot_read_another_groups_hidden_drafts():
     )
     blue_person = make_participant(blue)
     # the same phone also joins the red group: it still sees no pending draft of others
-    red_visitor = services.participant_join(meeting=red, device=blue_person.device)
+    red_visitor = room_services.participant_join(meeting=red, device=blue_person.device)
 
-    blue_view = selectors.board_snapshot(blue.pk, participant_actor(blue_person))
-    red_view = selectors.board_snapshot(red.pk, participant_actor(red_visitor))
+    blue_view = board_snapshot(blue.pk, participant_actor(blue_person))
+    red_view = board_snapshot(red.pk, participant_actor(red_visitor))
 
     assert blue_view["ideas"] == []
     assert red_view["ideas"] == []

@@ -5,26 +5,27 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from deliberation import selectors, services
+from deliberation import services
 from deliberation.enums import IdeaState
 from deliberation.models import Idea, Support
-from deliberation.permissions import Actor
+from rooms import selectors as room_selectors
+from rooms import services as room_services
 from rooms.enums import RoomPhase
 from rooms.errors import DomainError
 from rooms.models import ClientCommand, Meeting
+from rooms.roles import Actor
+from rooms.runner import run_batch
+from rooms.snapshot import board_snapshot
 from tests.factories import (
     facilitator_actor,
     make_meeting,
     make_participant,
     make_user,
     participant_actor,
+    published,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def published(callbacks) -> list[dict]:
-    return [cb.event for cb in callbacks if hasattr(cb, "event")]
 
 
 def submit(meeting: Meeting, actor: Actor, text: str = "Plus de bancs", client_id=None, **kw):
@@ -48,14 +49,14 @@ def test_meeting_by_code_ignores_case_spaces_and_dashes():
     meeting = make_meeting()
     typed = meeting.join_code.lower()[:3] + " - " + meeting.join_code.lower()[3:]
 
-    assert selectors.meeting_by_code(typed) == meeting
+    assert room_selectors.meeting_by_code(typed) == meeting
 
 
 def test_participant_join_same_device_finds_same_participant():
     meeting = make_meeting()
 
-    first = services.participant_join(meeting=meeting, device="phone-a", display_name="Léa")
-    again = services.participant_join(meeting=meeting, device="phone-a", display_name="")
+    first = room_services.participant_join(meeting=meeting, device="phone-a", display_name="Léa")
+    again = room_services.participant_join(meeting=meeting, device="phone-a", display_name="")
 
     assert again.pk == first.pk
     assert again.display_name == "Léa"
@@ -65,7 +66,7 @@ def test_participant_join_closed_meeting_refuses_new_devices():
     meeting = make_meeting(phase=RoomPhase.CLOSED)
 
     with pytest.raises(DomainError) as error:
-        services.participant_join(meeting=meeting, device="late-phone")
+        room_services.participant_join(meeting=meeting, device="late-phone")
 
     assert error.value.code == "meeting.closed"
 
@@ -110,9 +111,7 @@ def test_idea_submit_stores_every_field_as_the_orm_would(django_capture_on_commi
         assert row.pop("created_at") is not None
         assert row.pop("updated_at") is not None
     assert stored == expected
-    assert selectors.board_snapshot(meeting.pk, participant_actor(author))["ideas"][0]["id"] == (
-        idea_id
-    )
+    assert board_snapshot(meeting.pk, participant_actor(author))["ideas"][0]["id"] == (idea_id)
 
 
 def test_idea_submit_same_client_id_applied_once():
@@ -222,9 +221,9 @@ def test_idea_submit_hidden_until_reveal_only_author_and_facilitators_see_it(
         submit(meeting, participant_actor(author), "Secret jusqu'à la révélation")
 
     assert published(callbacks)[0]["public"] is None
-    assert selectors.board_snapshot(meeting.pk, participant_actor(other))["ideas"] == []
-    assert len(selectors.board_snapshot(meeting.pk, participant_actor(author))["ideas"]) == 1
-    assert len(selectors.board_snapshot(meeting.pk, facilitator_actor(meeting))["ideas"]) == 1
+    assert board_snapshot(meeting.pk, participant_actor(other))["ideas"] == []
+    assert len(board_snapshot(meeting.pk, participant_actor(author))["ideas"]) == 1
+    assert len(board_snapshot(meeting.pk, facilitator_actor(meeting))["ideas"]) == 1
 
 
 # --- phases and permissions: a truth table ------------------------------------------------------
@@ -341,7 +340,7 @@ def test_meeting_set_phase_reopens_closed_meeting():
 
 
 def test_is_facilitator_other_user_is_not():
-    from deliberation.permissions import is_facilitator
+    from rooms.roles import is_facilitator
 
     meeting = make_meeting()
     helper = make_user()
@@ -467,7 +466,7 @@ def test_idea_unsupport_of_a_support_given_to_a_merged_duplicate():
 
     assert reply["data"] == {"idea": target, "supports": 0, "supported": False}
     assert Support.objects.count() == 0
-    board = selectors.board_snapshot(meeting.pk, facilitator)["ideas"]
+    board = board_snapshot(meeting.pk, facilitator)["ideas"]
     assert [(i["id"], i["supports"]) for i in board] == [(target, 0)]
 
 
@@ -481,7 +480,7 @@ def test_group_commit_keeps_accepted_commands_and_drops_refused_ones():
         actor = participant_actor(who)
         return service, {"meeting_id": meeting.pk, "actor": actor, "client_id": client_id, **kwargs}
 
-    results = services.run_batch(
+    results = run_batch(
         meeting_id=meeting.pk,
         calls=[
             call(services.idea_support, fan, "a", idea_id=idea_id),
@@ -511,7 +510,7 @@ def test_group_commit_answers_a_retry_from_an_earlier_batch_with_its_stored_repl
     lea, karim = make_participant(meeting), make_participant(meeting)
 
     def batch(*people):
-        return services.run_batch(
+        return run_batch(
             meeting_id=meeting.pk,
             calls=[
                 (
@@ -547,7 +546,7 @@ def test_group_commit_applies_the_idea_rate_limit_across_earlier_and_batched_ide
         kwargs = {"meeting_id": meeting.pk, "actor": participant_actor(who), "client_id": None}
         return services.idea_submit, {**kwargs, "text": text}
 
-    results = services.run_batch(
+    results = run_batch(
         meeting_id=meeting.pk,
         calls=[idea(lea, "Trois"), idea(karim, "Une"), idea(lea, "Quatre"), idea(lea, "Cinq")],
     )
@@ -571,7 +570,7 @@ def test_group_commit_counts_supports_given_and_withdrawn_within_one_batch():
         kwargs = {"meeting_id": meeting.pk, "actor": participant_actor(who), "client_id": None}
         return services.idea_support, {**kwargs, "idea_id": idea_id, "on": on}
 
-    results = services.run_batch(
+    results = run_batch(
         meeting_id=meeting.pk,
         calls=[
             support(ana, first),
@@ -592,7 +591,7 @@ def test_group_commit_counts_supports_given_and_withdrawn_within_one_batch():
     assert sorted(Support.objects.values_list("idea_id", "participant_id")) == sorted(
         [(first, ben.pk), (second, ana.pk), (second, ben.pk)]
     )
-    board = selectors.board_snapshot(meeting.pk, participant_actor(ana))["ideas"]
+    board = board_snapshot(meeting.pk, participant_actor(ana))["ideas"]
     assert [(i["id"], i["supports"], i["supported"]) for i in board] == [
         (first, 1, False),
         (second, 2, True),
@@ -630,7 +629,7 @@ def test_idea_delete_by_author_removes_it_for_everyone(django_capture_on_commit_
     removed = {"id": idea_id, "removed": True}
     event = published(callbacks)[0]
     assert (event["mod"], event["public"], event["own"]["data"]) == (removed, removed, removed)
-    assert selectors.board_snapshot(meeting.pk, facilitator_actor(meeting))["ideas"] == []
+    assert board_snapshot(meeting.pk, facilitator_actor(meeting))["ideas"] == []
 
 
 def test_idea_not_found_for_unknown_or_other_meeting_idea():
@@ -673,8 +672,8 @@ def test_idea_hide_removes_from_public_but_author_sees_it_hidden(
     event = published(callbacks)[0]
     assert event["public"] == {"id": idea_id, "removed": True}
     assert event["own"]["data"]["state"] == "hidden"
-    assert selectors.board_snapshot(meeting.pk, participant_actor(other))["ideas"] == []
-    own_view = selectors.board_snapshot(meeting.pk, participant_actor(author))["ideas"]
+    assert board_snapshot(meeting.pk, participant_actor(other))["ideas"] == []
+    own_view = board_snapshot(meeting.pk, participant_actor(author))["ideas"]
     assert [(i["id"], i["state"], i["mine"]) for i in own_view] == [(idea_id, "hidden", True)]
 
 
@@ -711,7 +710,7 @@ def test_idea_pin_and_moderate_edit_change_what_everyone_sees():
         meeting_id=meeting.pk, actor=actor, client_id=None, idea_id=idea_id, text="pistes cyclables"
     )
 
-    public = selectors.board_snapshot(meeting.pk, participant_actor(make_participant(meeting)))
+    public = board_snapshot(meeting.pk, participant_actor(make_participant(meeting)))
     assert [(i["text"], i["pinned"]) for i in public["ideas"]] == [("pistes cyclables", True)]
 
 
@@ -728,9 +727,9 @@ def test_meeting_reveal_shows_ideas_to_everyone(django_capture_on_commit_callbac
     event = published(callbacks)[0]
     assert [i["text"] for i in event["public"]["ideas"]] == ["Révélée"]
     assert "ideas" not in event["mod"]
-    assert [
-        i["text"] for i in selectors.board_snapshot(meeting.pk, participant_actor(other))["ideas"]
-    ] == ["Révélée"]
+    assert [i["text"] for i in board_snapshot(meeting.pk, participant_actor(other))["ideas"]] == [
+        "Révélée"
+    ]
 
 
 def test_domain_error_message_in_english_when_asked():
@@ -764,7 +763,7 @@ def test_run_batch_applies_each_command_once_and_refuses_only_the_bad_ones(
         return (service, {"meeting_id": meeting.pk, "actor": actor, "client_id": client_id, **kw})
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        results = services.run_batch(
+        results = run_batch(
             meeting_id=meeting.pk,
             calls=[
                 call(services.idea_submit, participant_actor(lea), "l1", text="Première"),
@@ -794,7 +793,7 @@ def test_run_batch_refused_command_leaves_no_partial_write():
     ]
     Meeting.objects.filter(pk=meeting.pk).update(phase=RoomPhase.DRAFT)
 
-    results = services.run_batch(
+    results = run_batch(
         meeting_id=meeting.pk,
         calls=[
             (

@@ -6,9 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from deliberation import selectors, services
+from deliberation import services
 from deliberation.enums import IdeaState
 from rooms.models import Meeting
+from rooms.snapshot import board_snapshot
 from tests.factories import facilitator_actor, make_meeting, make_participant, participant_actor
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def post(meeting: Meeting, who, text: str) -> int:
 
 
 def snapshot(meeting: Meeting, who) -> dict:
-    return selectors.board_snapshot(meeting.pk, participant_actor(who))
+    return board_snapshot(meeting.pk, participant_actor(who))
 
 
 def test_phones_share_the_public_part_and_keep_their_own_flags():
@@ -84,7 +85,7 @@ def test_pending_and_hidden_ideas_only_in_their_authors_snapshot_in_order():
 
     lea_view = [(i["id"], i["state"]) for i in snapshot(meeting, lea)["ideas"]]
     karim_view = [(i["id"], i["state"]) for i in snapshot(meeting, karim)["ideas"]]
-    board = selectors.board_snapshot(meeting.pk, facilitator_actor(meeting))["ideas"]
+    board = board_snapshot(meeting.pk, facilitator_actor(meeting))["ideas"]
 
     assert lea_view == [
         (first, IdeaState.VISIBLE),

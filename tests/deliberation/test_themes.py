@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from deliberation import selectors, services
+from deliberation import services
 from deliberation.enums import IdeaState
 from deliberation.models import Idea, Support, Theme
 from rooms.enums import RoomPhase
 from rooms.errors import DomainError
 from rooms.models import Meeting
-from tests.factories import facilitator_actor, make_meeting, make_participant, participant_actor
+from rooms.snapshot import board_snapshot
+from tests.factories import (
+    facilitator_actor,
+    make_meeting,
+    make_participant,
+    participant_actor,
+    published,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -102,10 +109,10 @@ def test_idea_move_into_theme_and_back_every_screen_sees_it(django_capture_on_co
     with django_capture_on_commit_callbacks() as callbacks:
         move(meeting, idea_id, theme_id)
 
-    public = selectors.board_snapshot(meeting.pk, participant_actor(make_participant(meeting)))
+    public = board_snapshot(meeting.pk, participant_actor(make_participant(meeting)))
     assert [(i["id"], i["theme"]) for i in public["ideas"]] == [(idea_id, theme_id)]
     assert [t["name"] for t in public["themes"]] == ["Mobilité"]
-    assert [cb.event["public"]["theme"] for cb in callbacks] == [theme_id]
+    assert [event["public"]["theme"] for event in published(callbacks)] == [theme_id]
     move(meeting, idea_id, None)
     assert Idea.objects.get(pk=idea_id).theme is None
 
@@ -171,10 +178,10 @@ def test_ideas_merge_keeps_texts_and_counts_supports_once_per_person():
         idea_ids=[duplicate],
     )
 
-    board = selectors.board_snapshot(meeting.pk, facilitator_actor(meeting))["ideas"]
+    board = board_snapshot(meeting.pk, facilitator_actor(meeting))["ideas"]
     assert [(i["id"], i["supports"]) for i in board] == [(target, 2)]
     assert [m["text"] for m in board[0]["merged"]] == ["pistes cyclabe svp"]
-    fan_view = selectors.board_snapshot(meeting.pk, participant_actor(other))["ideas"]
+    fan_view = board_snapshot(meeting.pk, participant_actor(other))["ideas"]
     assert [(i["id"], i["supported"]) for i in fan_view] == [(target, True)]
     with pytest.raises(DomainError) as error:
         support(meeting, other, target)
@@ -193,7 +200,7 @@ def test_ideas_unmerge_restores_both_ideas_and_their_counts():
 
     services.ideas_unmerge(meeting_id=meeting.pk, actor=actor, client_id=None, idea_id=duplicate)
 
-    board = selectors.board_snapshot(meeting.pk, actor)["ideas"]
+    board = board_snapshot(meeting.pk, actor)["ideas"]
     assert [(i["id"], i["supports"], i["merged"]) for i in board] == [
         (target, 0, []),
         (duplicate, 1, []),
@@ -267,7 +274,7 @@ def test_participant_theme_suggestion_only_when_allowed_and_only_facilitators_se
         suggest()
 
     assert error.value.code == "theme.suggestions_off"
-    event = callbacks[0].event
+    (event,) = published(callbacks)
     assert (event["type"], event["public"], event["mod"]) == (
         "theme.suggested",
         None,

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from deliberation import services
 from events import services as event_services
+from rooms import services as room_services
 from rooms.models import Meeting
 from tests.factories import make_meeting, participant_actor
 from tests.factories_events import make_event, make_organization, make_session, make_user
@@ -27,7 +28,7 @@ def setting(db):
     meeting = make_meeting(title="Réunion publique")
     Meeting.objects.filter(pk=meeting.pk).update(session=session)
     event_services.registration_create(session=session, name="Awa Diallo", email="Awa@Example.org")
-    awa = services.participant_join(meeting=meeting, device="d1", display_name="Awa Diallo")
+    awa = room_services.participant_join(meeting=meeting, device="d1", display_name="Awa Diallo")
     services.idea_submit(
         meeting_id=meeting.pk, actor=participant_actor(awa), client_id=None, text="Un potager"
     )

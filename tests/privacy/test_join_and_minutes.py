@@ -8,6 +8,7 @@ from django.test import Client
 from deliberation import services
 from events.models import Session
 from privacy.models import PrivacyPolicy
+from rooms import services as room_services
 from rooms.enums import RoomPhase
 from rooms.errors import DomainError
 from rooms.models import Meeting, Participant
@@ -79,16 +80,18 @@ def test_rejoining_shows_and_can_withdraw_the_choice(client, meeting):
 
 
 def test_service_keeps_the_choice_when_not_given_and_changes_it_after_closing(meeting):
-    lea = services.participant_join(meeting=meeting, device="d1", display_name="Léa", listed=True)
-    services.participant_join(meeting=meeting, device="d1", display_name="Léa")
+    lea = room_services.participant_join(
+        meeting=meeting, device="d1", display_name="Léa", listed=True
+    )
+    room_services.participant_join(meeting=meeting, device="d1", display_name="Léa")
     assert Participant.objects.get(pk=lea.pk).listed is True
 
     Meeting.objects.filter(pk=meeting.pk).update(phase=RoomPhase.CLOSED)
     meeting.refresh_from_db()
-    services.participant_join(meeting=meeting, device="d1", listed=False)
+    room_services.participant_join(meeting=meeting, device="d1", listed=False)
     assert Participant.objects.get(pk=lea.pk).listed is False
     with pytest.raises(DomainError):
-        services.participant_join(meeting=meeting, device="new-phone", listed=False)
+        room_services.participant_join(meeting=meeting, device="new-phone", listed=False)
 
 
 def test_join_notice_uses_the_organizations_retention_and_page(client, meeting):
@@ -115,7 +118,7 @@ def test_phone_page_links_to_my_data(client, meeting):
 def test_admin_cannot_tick_the_choice_for_someone(client, meeting):
     from django.contrib.auth import get_user_model
 
-    lea = services.participant_join(meeting=meeting, device="d1", display_name="Léa")
+    lea = room_services.participant_join(meeting=meeting, device="d1", display_name="Léa")
     admin = get_user_model().objects.create_superuser("admin", "a@example.org", "pw-admin-1")
     client.force_login(admin)
     url = f"/admin/deliberation/participant/{lea.pk}/change/"

@@ -18,6 +18,7 @@ from events import services as event_services
 from events.models import Agenda, OutgoingMail, Registration
 from privacy.models import PrivacyPolicy
 from privacy.retention import add_months
+from rooms import services as room_services
 from rooms.models import ClientCommand, Meeting, Participant
 from tests.factories import make_meeting, participant_actor
 from tests.factories_events import make_event, make_organization, make_session
@@ -42,10 +43,10 @@ def populated_meeting() -> Meeting:
     """A meeting with a listed name, an idea with a support, a ballot, a personal link's name
     and a questionnaire answered with a scale and a free text."""
     meeting = make_meeting(title="Bien vivre à Crest")
-    lea = services.participant_join(
+    lea = room_services.participant_join(
         meeting=meeting, device="d-lea", display_name="Léa", listed=True
     )
-    karim = services.participant_join(meeting=meeting, device="d-karim", display_name="Karim")
+    karim = room_services.participant_join(meeting=meeting, device="d-karim", display_name="Karim")
     idea_id = services.idea_submit(
         meeting_id=meeting.pk, actor=participant_actor(lea), client_id="c1", text="Un potager"
     )["data"]["idea"]

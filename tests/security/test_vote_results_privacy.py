@@ -16,10 +16,10 @@ import pytest_asyncio
 from channels.db import database_sync_to_async
 from django.db import connections
 
-from deliberation import selectors as room_selectors
-from deliberation import services as room_services
 from rooms.enums import RoomPhase
 from rooms.errors import DomainError
+from rooms.runner import run_batch
+from rooms.snapshot import board_snapshot
 from tests.consumers.test_room import login_cookie, participant_cookie, room, screen
 from tests.factories import facilitator_actor, make_meeting, make_participant, participant_actor
 from tests.voting.test_consumers import VoteScreen, open_vote
@@ -84,7 +84,7 @@ def test_ballot_events_carry_turnout_only_for_the_facilitator_too(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         service, kwargs = ballot_call(meeting, lea, vote, 0)
         service(**kwargs)
-        room_services.run_batch(
+        run_batch(
             meeting_id=meeting.pk,
             calls=[ballot_call(meeting, p, vote, n) for n, p in enumerate((karim, ines), 1)],
         )
@@ -110,7 +110,7 @@ def test_facilitator_snapshot_and_results_read_hide_the_count_until_close(at_clo
     service(**kwargs)
     board = facilitator_actor(meeting)
 
-    (seen,) = room_selectors.board_snapshot(meeting.pk, board)["votes"]
+    (seen,) = board_snapshot(meeting.pk, board)["votes"]
     with pytest.raises(DomainError) as refused:
         selectors.vote_results_for(meeting_id=meeting.pk, actor=board, vote_id=vote.pk)
 
@@ -138,7 +138,7 @@ def test_the_close_brings_the_result_to_every_screen(
     (closed,) = events_of(callbacks)
     assert closed["mod"]["results"]["tally"]["ballot_count"] == 1  # the facilitator first
     assert closed["public"]["results"] is None  # the room once published
-    board_view = room_selectors.board_snapshot(meeting.pk, facilitator_actor(meeting))["votes"]
+    board_view = board_snapshot(meeting.pk, facilitator_actor(meeting))["votes"]
     assert board_view[0]["results"]["tally"]["ballot_count"] == 1
 
 

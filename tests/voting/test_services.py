@@ -8,24 +8,26 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from deliberation import selectors as room_selectors
-from deliberation import services as room_services
 from deliberation.enums import IdeaState
 from deliberation.models import Idea
-from deliberation.permissions import Actor
 from rooms.enums import RoomPhase
 from rooms.errors import DomainError
 from rooms.models import Meeting, Participant
-from tests.factories import facilitator_actor, make_meeting, make_participant, participant_actor
+from rooms.roles import Actor
+from rooms.runner import run_batch
+from rooms.snapshot import board_snapshot
+from tests.factories import (
+    facilitator_actor,
+    make_meeting,
+    make_participant,
+    participant_actor,
+    published,
+)
 from voting import selectors, services
 from voting.enums import BallotState
 from voting.models import Ballot, PaperCount, Vote
 
 pytestmark = pytest.mark.django_db
-
-
-def published(callbacks) -> list[dict]:
-    return [cb.event for cb in callbacks if hasattr(cb, "event")]
 
 
 def create(
@@ -558,15 +560,15 @@ def test_vote_results_phones_share_one_recount_facilitators_get_a_fresh_one(room
         return selectors.vote_results_for(meeting_id=meeting.pk, actor=actor, vote_id=vote.pk)
 
     cast(meeting, lea, vote, dots(vote, 1))
-    board = read(facilitator_actor(meeting))["data"]
-    phone = read(participant_actor(karim))["data"]  # nothing changed: the same count
+    board = read(facilitator_actor(meeting))
+    phone = read(participant_actor(karim))  # nothing changed: the same count
     assert len(recounts) == 1
     cast(meeting, karim, vote, dots(vote, 0, 1))
-    shared = read(participant_actor(lea))["data"]  # young enough: shared, not recounted
-    fresh = read(facilitator_actor(meeting))["data"]  # the board always sees the latest ballots
+    shared = read(participant_actor(lea))  # young enough: shared, not recounted
+    fresh = read(facilitator_actor(meeting))  # the board always sees the latest ballots
     with override_settings(VOTE_LIVE_RESULTS_SHARED_SECONDS=0):
         cast(meeting, lea, vote, dots(vote, 2))
-        recounted = read(participant_actor(karim))["data"]
+        recounted = read(participant_actor(karim))
 
     assert phone == board
     assert shared == board
@@ -778,7 +780,7 @@ def test_snapshot_votes_show_own_ballot_only_and_hide_drafts(room):
     cast(meeting, lea, vote, dots(vote, 1))
 
     def votes(actor: Actor) -> list[dict]:
-        return room_selectors.board_snapshot(meeting.pk, actor)["votes"]
+        return board_snapshot(meeting.pk, actor)["votes"]
 
     for_lea, for_karim = votes(participant_actor(lea)), votes(participant_actor(karim))
     for_board = votes(facilitator_actor(meeting))
@@ -818,7 +820,7 @@ def test_ballots_of_one_batch_are_counted_once_and_the_last_event_carries_it(
     ]
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        results = room_services.run_batch(meeting_id=meeting.pk, calls=calls)
+        results = run_batch(meeting_id=meeting.pk, calls=calls)
 
     assert all(not isinstance(r, DomainError) for r in results)
     events = [e for cb in callbacks if hasattr(cb, "events") for e in cb.events]

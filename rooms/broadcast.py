@@ -1,8 +1,7 @@
-"""The one transport module domain code imports: hand a room event to the relays after commit.
+"""Hand a room's numbered events to the relays after commit (one channel-layer message each).
 
-An event is ``{"seq": n, "type": "...", "mod": view|None, "public": view|None,
-"own": {"pid": participant_id, "data": view}|None}``: what facilitators, every participant and
-one participant see of the change. Relays (consumers/relay.py) coalesce events into frames.
+A message is ``{"type": "room.events", "events": [RoomEvent.message(seq), ...]}`` (rooms/events.py);
+the relays (consumers/relay.py, one per server process) coalesce events into frames.
 """
 
 from __future__ import annotations
@@ -17,14 +16,18 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from . import groups
-
 logger = logging.getLogger(__name__)
 
 # The server's event loop, recorded by the first relay: publishing from a service thread then
 # schedules the send on that loop without blocking the database thread.
 _loop: asyncio.AbstractEventLoop | None = None
 _loop_thread: int | None = None
+
+
+def room_group(meeting_id: int) -> str:
+    """The channel-layer group of every relay (one per server process) hosting the room's sockets
+    (ASCII letters, digits and dots; under 100 characters)."""
+    return f"room.{int(meeting_id)}"
 
 
 def remember_loop(loop: asyncio.AbstractEventLoop) -> None:
@@ -74,7 +77,7 @@ def publish_many(meeting_id: int, events: list[dict[str, Any]]) -> None:
     if layer is None:
         return
     message = {"type": "room.events", "events": events}
-    coroutine = layer.group_send(groups.room(meeting_id), message)
+    coroutine = layer.group_send(room_group(meeting_id), message)
     loop = _loop
     if loop is not None and loop.is_running() and not loop.is_closed():
         if threading.get_ident() == _loop_thread:
@@ -84,7 +87,7 @@ def publish_many(meeting_id: int, events: list[dict[str, Any]]) -> None:
             future.add_done_callback(_log_failure)
         return
     coroutine.close()
-    async_to_sync(layer.group_send)(groups.room(meeting_id), message)
+    async_to_sync(layer.group_send)(room_group(meeting_id), message)
 
 
 # A channel layer that is down fails every publish: one traceback per incident (a minute).

@@ -1,0 +1,70 @@
+"""Joining a room: join codes, and the participant a phone becomes."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from informaction.text import clean_text
+
+from .enums import RoomPhase
+from .errors import DomainError
+from .models import Meeting, Participant
+
+# No O/0, I/1/L: a code read aloud or from the back of a room must not be ambiguous.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+
+
+def normalise_join_code(code: str) -> str:
+    """A code as typed or read aloud ("parc-23 ") as stored ("PARC23")."""
+    return re.sub(r"[\s-]", "", code or "").upper()
+
+
+def new_join_code() -> str:
+    """A random code (check that no meeting has it before using it)."""
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def participant_join(
+    *, meeting: Meeting, device: str, display_name: str = "", listed: bool | None = None
+) -> Participant:
+    """Find or create the participant for this device in this meeting; update the name if given.
+
+    `listed` is the phone's own choice to have its name in the minutes (None: unchanged); it
+    needs a name, and stays changeable after the meeting closed (withdrawing consent).
+    """
+    name = clean_text(display_name)[:60]
+    existing = Participant.objects.filter(meeting=meeting, device=device).first()
+    if listed and not (name or (existing and existing.display_name)):
+        raise DomainError(
+            "participant.listed_without_name",
+            _("Indiquez votre prénom ou pseudo pour qu'il figure au compte-rendu."),
+        )
+    if meeting.phase == RoomPhase.CLOSED:
+        if existing is None:
+            raise DomainError("meeting.closed", _("La réunion est terminée."))
+        participant = existing
+    else:
+        participant = _join(meeting, device, name)
+    if listed is not None and listed != participant.listed:
+        participant.listed = listed
+        participant.save(update_fields=["listed"])
+    return participant
+
+
+def _join(meeting: Meeting, device: str, name: str) -> Participant:
+    try:
+        with transaction.atomic():
+            participant, created = Participant.objects.get_or_create(
+                meeting=meeting, device=device, defaults={"display_name": name}
+            )
+    except IntegrityError:  # the same phone joined twice at once
+        participant, created = Participant.objects.get(meeting=meeting, device=device), False
+    if not created and name and name != participant.display_name:
+        participant.display_name = name
+        participant.save(update_fields=["display_name"])
+    return participant

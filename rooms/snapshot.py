@@ -1,0 +1,91 @@
+"""The snapshot a screen gets: the room version plus the parts each domain registers.
+
+A part has three readers: what a facilitator sees (`facilitator`), what every participant sees
+(`public`, read once per room version and language, shared by every phone of the process), and a
+phone's own view built from the public one (`personal`; without it the phone gets the public
+view). Each reader returns snapshot keys (a dict), merged in registration order. Domains register
+their parts when their app is ready (deliberation/apps.py, voting/apps.py).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import translation
+
+from .models import Meeting
+from .roles import Actor
+
+Keys = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SnapshotPart:
+    """One domain's share of a snapshot."""
+
+    name: str
+    facilitator: Callable[[Meeting, Actor], Keys]
+    public: Callable[[Meeting], Any]
+    personal: Callable[[Meeting, Actor, Any], Keys] | None = None
+
+
+_parts: dict[str, SnapshotPart] = {}
+
+
+def register_part(part: SnapshotPart) -> None:
+    """Add (or replace, by name) a part of every snapshot."""
+    _parts[part.name] = part
+
+
+def board_snapshot(meeting_id: int, actor: Actor, meeting: Meeting | None = None) -> Keys:
+    """Everything `actor` may see of the room now, with the room version it reflects.
+
+    The version is read with the meeting row, before the parts: a change committed in between is
+    in the snapshot and comes again as an event, which clients apply idempotently.
+    """
+    if meeting is None:
+        meeting = Meeting.objects.get(pk=meeting_id)
+    snapshot: Keys = {"version": meeting.seq}
+    if actor.facilitator:
+        for part in _parts.values():
+            snapshot.update(part.facilitator(meeting, actor))
+        snapshot["me"] = {"role": "facilitator"}
+        return snapshot
+    public = _public_views(meeting)
+    for part in _parts.values():
+        view = public[part.name]
+        snapshot.update(part.personal(meeting, actor, view) if part.personal else view)
+    snapshot["me"] = {
+        "role": "participant",
+        "id": actor.participant_id,
+        "name": actor.participant.display_name if actor.participant else "",
+    }
+    return snapshot
+
+
+# When a room of phones connects (or reconnects after a Wi-Fi drop) the public views are read once,
+# not once per phone. Per process: (meeting, language) → (time, room version, views). Every change
+# a screen shows takes a room sequence number, so the version says when the views are stale.
+_public_cache: dict[tuple[int, str], tuple[float, int, dict[str, Any]]] = {}
+PUBLIC_VIEWS_MAX_AGE = 2.0
+
+
+def _public_views(meeting: Meeting) -> dict[str, Any]:
+    key = (meeting.pk, translation.get_language() or "")
+    now = time.monotonic()
+    hit = _public_cache.get(key)
+    if hit is not None and hit[1] == meeting.seq and now - hit[0] < PUBLIC_VIEWS_MAX_AGE:
+        return hit[2]
+    views = {name: part.public(meeting) for name, part in _parts.items()}
+    if len(_public_cache) > 200:
+        _public_cache.clear()
+    _public_cache[key] = (now, meeting.seq, views)
+    return views
+
+
+def forget_public_views() -> None:
+    """Drop the cached public views (tests that change rows behind the room's back)."""
+    _public_cache.clear()
