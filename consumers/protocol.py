@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from rooms.commands import ASSIGNMENTS, IDS, INT_OR_NULL, Field
+from rooms.errors import DomainError
 
 MAX_FRAME_BYTES = 16 * 1024
 MAX_ID_LENGTH = 64
@@ -21,21 +22,15 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
-class ClientError(Exception):
-    """A frame the server cannot accept, answered with an ``error`` frame; the socket stays open."""
+class ClientError(DomainError):
+    """A frame the server cannot accept, answered with an ``error`` frame; the socket stays open.
+    `message_id`: the frame's id when it is known before the frame is fully read."""
 
     def __init__(
         self, code: str, message: str | Promise, *, message_id: str | None = None, **params: Any
     ) -> None:
-        super().__init__(code)
-        self.code = code
+        super().__init__(code, message, **params)
         self.message_id = message_id
-        self.message = message
-        self.params = params
-
-    def render(self) -> str:
-        text = str(self.message)
-        return text % self.params if self.params else text
 
 
 @dataclass(frozen=True)

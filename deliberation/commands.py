@@ -24,6 +24,12 @@ def _moderation(name: str) -> Command:
     return Command(name, services.idea_moderate, (IDEA,), FACILITATOR, fixed={"command": name})
 
 
+def _support(name: str, *, on: bool) -> Command:
+    return Command(
+        name, services.idea_support, (IDEA,), phases=SUPPORTS_OPEN, batched=True, fixed={"on": on}
+    )
+
+
 def _clustering_help(name: str) -> Command:
     return Command(
         name, services.clustering_help, (), FACILITATOR, read=True, fixed={"command": name}
@@ -41,22 +47,8 @@ COMMANDS = (
     ),
     Command("idea.edit", services.idea_edit, (IDEA, *TEXT_FIELDS), phases=IDEAS_OPEN),
     Command("idea.delete", services.idea_delete, (IDEA,), phases=IDEAS_OPEN),
-    Command(
-        "idea.support",
-        services.idea_support,
-        (IDEA,),
-        phases=SUPPORTS_OPEN,
-        batched=True,
-        fixed={"on": True},
-    ),
-    Command(
-        "idea.unsupport",
-        services.idea_support,
-        (IDEA,),
-        phases=SUPPORTS_OPEN,
-        batched=True,
-        fixed={"on": False},
-    ),
+    _support("idea.support", on=True),
+    _support("idea.unsupport", on=False),
     Command(
         "idea.suggest_theme",
         services.idea_suggest_theme,
