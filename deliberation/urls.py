@@ -2,7 +2,7 @@ from django.urls import path
 
 from voting import views_links
 
-from . import views, views_debrief
+from . import views, views_debrief, views_sessions
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -48,4 +48,14 @@ urlpatterns = [
     ),
     path("m/<str:code>/groupe/", views_debrief.group_spread, name="group-spread"),
     path("q/<str:token>/", views_debrief.questionnaire, name="questionnaire"),
+]
+
+# Meeting pages among the programme's organizer URLs: informaction/urls.py mounts them under
+# "programme/" in the "events" namespace (events itself imports no meeting module).
+programme_urlpatterns = [
+    path(
+        "orga/<slug:slug>/seances/<int:pk>/reunion/",
+        views_sessions.session_meeting,
+        name="session-meeting",
+    ),
 ]

@@ -1,6 +1,6 @@
-"""HTTP pages of the mail: the address confirmation link, the organizer's message to a
-session's registrants, and the organizer's view of the outbox (what was sent, what failed).
-Rules live in events/services.py, events/mail.py and events/outbox.py."""
+"""The organizer's mail pages: the message to a session's registrants, and the outbox of an
+event (what was sent, what failed). The mail's secret links (address confirmation, sending
+again) are in links.py. Rules live in events/services.py, events/mail.py and events/outbox.py."""
 
 from __future__ import annotations
 
@@ -15,61 +15,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rooms.errors import DomainError
-
-from . import mail, outbox, selectors, services
-from .enums import MailStatus
-from .forms import SessionMessageForm
-from .models import OutgoingMail
-from .views import _link_error, _organizer_event, _session_of
-
-
-def registration_confirm(request: HttpRequest, token: str, code: str) -> HttpResponse:
-    """The link of the confirmation mail. A GET confirms: only the mailbox's owner (or their
-    mail system) has the link, which is what confirming an address means."""
-    try:
-        registration = selectors.registration_by_token(token)
-        registration = services.registration_confirm_email(registration=registration, code=code)
-    except DomainError as exc:
-        return _link_error(request, exc)
-    session = registration.session
-    with timezone.override(session.event.timezone):
-        response = render(
-            request,
-            "events/registration_confirmed.html",
-            {"registration": registration, "session": session, "event": session.event},
-        )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
-@require_POST
-def registration_resend(request: HttpRequest, token: str) -> HttpResponse:
-    """Send the registration mail again (a button on the registration page)."""
-    try:
-        registration = selectors.registration_by_token(token)
-    except DomainError as exc:
-        return _link_error(request, exc)
-    try:
-        with transaction.atomic():
-            mail.resend(registration)
-    except DomainError as exc:
-        messages.error(request, exc.render())
-    else:
-        messages.success(
-            request,
-            _("Courriel renvoyé à %(email)s.") % {"email": registration.email},
-        )
-    return redirect("events:registration-detail", token=registration.token)
+from .. import mail, outbox, services
+from ..enums import MailStatus
+from ..forms import SessionMessageForm
+from ..models import OutgoingMail
+from .common import organizer_event, session_of
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_message(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Write to everyone registered for a session (and the waiting list if asked)."""
-    event = _organizer_event(request, slug)
-    session = _session_of(event, pk)
+    event = organizer_event(request, slug)
+    session = session_of(event, pk)
     form = SessionMessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         subject = services.clean_text(form.cleaned_data["subject"])
@@ -105,7 +63,7 @@ def session_message(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def event_mails(request: HttpRequest, slug: str) -> HttpResponse:
     """The outbox of an event: every mail, its status, attempts and last error (`?status=`)."""
-    event = _organizer_event(request, slug)
+    event = organizer_event(request, slug)
     mails = OutgoingMail.objects.filter(event=event).select_related("session").defer("message")
     status = request.GET.get("status", "")
     if status in MailStatus.values:
@@ -132,7 +90,7 @@ def event_mails(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def event_mail_retry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Try a failed (or waiting) mail again now."""
-    event = _organizer_event(request, slug)
+    event = organizer_event(request, slug)
     outgoing = get_object_or_404(OutgoingMail, event=event, pk=pk)
     outbox.retry(outgoing)
     outbox.send_after_commit([outgoing.pk])
