@@ -12,9 +12,9 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from events.views.common import organizer_event, session_of
+from rooms.models import Meeting
 
 from . import services
-from .models import Meeting
 
 
 @login_required
