@@ -154,8 +154,8 @@ export function connectRoom({
   const scheme = window.location.protocol === "https:" ? "wss" : "ws";
   const url = `${scheme}://${window.location.host}${path}`;
 
-  const store = createRoomStore({ requestSnapshot, collections: CORE });
-  const state = store.state;
+  const roomStore = createRoomStore({ requestSnapshot, collections: CORE });
+  const state = roomStore.state;
   const listeners = new Set();
   function changed(reason) {
     onChange(state, reason);
@@ -269,7 +269,7 @@ export function connectRoom({
   }
 
   function handleSnapshot(frame) {
-    const { data, touched } = store.receive(frame);
+    const { data, touched } = roomStore.receive(frame);
     if (!synced) {
       synced = true;
       attempt = 0;
@@ -283,7 +283,7 @@ export function connectRoom({
 
   /** The store applies what chains onto its version and asks for a snapshot after a hole or gap. */
   function handleDelta(frame) {
-    const { status, events, touched } = store.receive(frame);
+    const { status, events, touched } = roomStore.receive(frame);
     if (status === "early" || status === "hole" || status === "behind") return;
     if (events.length) changed({ type: "delta", events, touched });
     settleWaiters();
@@ -331,7 +331,7 @@ export function connectRoom({
       handleCommandError(entry, error);
       return;
     }
-    if (store.snapshotRefused(frame.id)) return; // e.g. rate limited: the next gap asks again
+    if (roomStore.snapshotRefused(frame.id)) return; // e.g. rate limited: the next gap asks again
     if (frame.code === "protocol.not_ready") return;
     onError(error);
     if (frame.code === "auth.not_participant" || frame.code === "meeting.not_found") {
@@ -355,7 +355,7 @@ export function connectRoom({
         handleDelta(frame);
         break;
       case "presence":
-        store.receive(frame);
+        roomStore.receive(frame);
         onPresence(state.online);
         break;
       case "ack":
@@ -389,7 +389,7 @@ export function connectRoom({
     if (stopped) return;
     if (socket && socket.readyState <= WebSocket.OPEN) return;
     synced = false;
-    store.connectionOpened();
+    roomStore.connectionOpened();
     status(attempt ? "reconnecting" : "connecting");
     const ws = new WebSocket(url);
     socket = ws;
@@ -465,12 +465,12 @@ export function connectRoom({
     /** Merge fields into an idea the screen already shows (e.g. an ack's data). */
     patchIdea(data, seq) {
       // Skipped when the screen already reflects this change (or a later one).
-      if (state.ideas.has(data.id) && store.patch({ type: "idea.changed", data }, seq)) {
+      if (state.ideas.has(data.id) && roomStore.patch({ type: "idea.changed", data }, seq)) {
         changed({ type: "patch" });
       }
     },
     /** Add a feature's collection (room-collections.js) to the state; returns it. */
-    register: store.register,
+    register: roomStore.register,
     /** Follow every change of the state after onChange; returns an unsubscribe function. */
     subscribe(listener) {
       listeners.add(listener);
@@ -483,7 +483,7 @@ export function connectRoom({
       return outbox.size;
     },
     refresh: () => {
-      store.askSnapshot();
+      roomStore.askSnapshot();
     },
     reconnectNow,
     /** Close the socket as a dropped network would (tests, debugging). */
