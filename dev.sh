@@ -105,6 +105,15 @@ cmd_test() {
   env -u DATABASE_URL -u REDIS_URL "$PY" manage.py makemigrations --check --dry-run -v 1 || failed=1
   env -u DATABASE_URL -u REDIS_URL "$PY" manage.py check || failed=1
   "$PY" locale/check_catalogs.py || failed=1
+  # The screens' room store (static/js/room-store.js), replayed on recorded frames (tests/js/).
+  if command -v node >/dev/null 2>&1; then
+    node --test tests/js/ || failed=1
+  elif [ "${CI:-}" = "true" ]; then
+    loud "CI: node is not installed: the JavaScript tests (node --test tests/js/) cannot run"
+    failed=1
+  else
+    loud "NOT RUN: the JavaScript tests (node --test tests/js/): install Node.js 20 or later"
+  fi
 
   say "Tests on the embedded defaults: SQLite + in-memory channel layer"
   (unset DATABASE_URL REDIS_URL; run_pytest "$@") || failed=1

@@ -1,7 +1,8 @@
 // Shared parts of the room clients (client.mjs: load; chaos.mjs: faults): the configuration, a
 // deterministic random source, French idea texts, the statistics and one Screen (a phone or the
-// board) that follows docs/protocol.md: chains deltas by their head, resyncs on a break or a gap,
-// reconnects with backoff and resends its unacknowledged messages with their ids.
+// board) that follows docs/protocol.md with the pages' own store (static/js/room-store.js: the
+// version rules, chained on each delta's head; a break or a gap asks for a snapshot), reconnects
+// with backoff and resends its unacknowledged messages with their ids.
 //
 // CONFIG (argv[2], JSON): url (or urls: phone i starts on urls[i % n]), origin (or origins),
 // reconnect: "home" (default: back to the same server) | "other" (the next one in urls), rate,
@@ -12,6 +13,7 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
+import { createRoomStore } from "../../static/js/room-store.js";
 
 export const cfg = JSON.parse(readFileSync(process.argv[2], "utf8"));
 export const now = () => performance.now();
@@ -107,10 +109,11 @@ export function countFrame(len) {
 
 // --- one screen ------------------------------------------------------------------------------------
 // A delta frame's head says all a screen needs to check its chain: `{"type":"delta","from":N,
-// "upto":M[,"gap":true]`. The events are read once per frame (the first phone to get it), and the
-// ideas they show go to one list the phones pick from: every phone sees the same public ideas,
-// and parsing 1,000 copies of each 12 kB frame made the one client core, not the server, the
-// limit of the measurement. A phone's own ideas and supports come from its acks.
+// "upto":M[,"gap":true]`; the store gets the head only (no collections registered: it keeps the
+// version, not the ideas). The events are read once per frame (the first phone to get it), and
+// the ideas they show go to one list the phones pick from: every phone sees the same public
+// ideas, and parsing 1,000 copies of each 12 kB frame made the one client core, not the server,
+// the limit of the measurement. A phone's own ideas and supports come from its acks.
 const DELTA_HEAD = /^\{"type":"delta","from":(\d+),"upto":(\d+)(,"gap":true)?/;
 export const roomIdeas = []; // visible idea ids seen by any phone
 const roomKnown = new Set();
@@ -123,7 +126,8 @@ export class Screen {
     this.board = board;
     this.server = server; // index in cfg.urls
     this.maxBackoff = 30000;
-    this.version = -1;
+    // The version rules; its snapshot requests are counted as resyncs.
+    this.store = createRoomStore({ requestSnapshot: () => this.resync() });
     this.ready = false;
     this.everReady = false;
     this.mine = new Set();
@@ -133,7 +137,6 @@ export class Screen {
     this.timer = null;
     this.ws = null;
     this.failure = null; // why the last socket failed (connection refused, HTTP status...)
-    this.needsSnapshot = false;
     this.lastFrameAt = 0;
     this.closedByUs = false;
     this.backoff = 1000;
@@ -152,6 +155,7 @@ export class Screen {
     this.ws = ws;
     this.ready = false;
     this.failure = null;
+    this.store.connectionOpened();
     ws.on("unexpected-response", (_req, res) => {
       this.failure = `http_${res.statusCode}`;
       if (!this.everReady) countInto(stats.connect_failed, this.failure);
@@ -193,16 +197,25 @@ export class Screen {
           if (ev.type === "idea.changed") this.learn(ev.data);
         }
       }
-      this.onDelta(from, upto, head[3] !== undefined, now());
+      this.onDelta({ type: "delta", from, upto, gap: head[3] !== undefined }, now());
     });
+  }
+
+  /** The room version this screen shows (-1 before its first snapshot). */
+  get version() {
+    return this.store.version ?? -1;
+  }
+
+  /** Events were missed: the screen is not exact until the snapshot it asked for comes. */
+  get needsSnapshot() {
+    return this.store.stale;
   }
 
   onFrame(msg, t0) {
     const t = now();
     switch (msg.type) {
       case "snapshot": {
-        this.needsSnapshot = false;
-        this.version = msg.data.version;
+        this.store.receive(msg);
         if (!this.board) {
           for (const idea of msg.data.ideas) this.learn(idea);
         } else {
@@ -245,6 +258,7 @@ export class Screen {
         break;
       }
       case "error": {
+        this.store.snapshotRefused(msg.id); // our snapshot.get refused: the next break asks again
         const p = msg.id != null ? this.pending.get(msg.id) : undefined;
         if (p) this.pending.delete(msg.id);
         if (NORMAL_REFUSALS.has(msg.code)) countInto(stats.refusals, msg.code);
@@ -257,21 +271,17 @@ export class Screen {
     }
   }
 
-  onDelta(from, upto, gap, t) {
+  onDelta(head, t) {
     if (this.board) stats.board_frames += 1;
-    if (from > this.version) {
+    const { status } = this.store.receive(head);
+    if (status === "hole") {
       if (this.board) stats.board_chain_breaks += 1;
       else stats.chain_breaks += 1;
-      this.resync();
-    } else if (from < this.version) {
+    } else if (status === "overlap") {
       stats.overlaps += 1;
     }
-    if (upto > this.version) this.version = upto;
-    if (this.board) boardSeen.push([upto, t]);
-    if (gap) {
-      stats.gap_frames += 1;
-      this.resync();
-    }
+    if (this.board) boardSeen.push([head.upto, t]);
+    if (head.gap) stats.gap_frames += 1;
   }
 
   learn(idea) {
@@ -283,10 +293,12 @@ export class Screen {
     roomIdeas.push(idea.id);
   }
 
+  /** Send snapshot.get (the store asks, once until the snapshot comes); returns its id. */
   resync() {
-    this.needsSnapshot = true; // the screen missed events: not exact until a snapshot comes
     stats.resyncs += 1;
-    this.ws.send(JSON.stringify({ type: "snapshot.get", id: `r${this.index}-${++this.counter}` }));
+    const id = `r${this.index}-${++this.counter}`;
+    this.ws.send(JSON.stringify({ type: "snapshot.get", id }));
+    return id;
   }
 
   schedule(first) {

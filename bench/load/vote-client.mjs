@@ -11,11 +11,16 @@
 // for the published result.
 // Prints JSON lines on stdout: {"event":"connected",...}, {"event":"measure_start"},
 // {"event":"measure_end"}, then {"event":"result", ...} (numbers in milliseconds).
+// Each screen keeps the room's votes with the pages' own store and reducers
+// (static/js/room-store.js, room-collections.js): the phone's own ballot and the board's turnout
+// are read from it.
 // Only connects to the URL it is given (bench/load_vote.py passes 127.0.0.1).
 
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
+import { VOTES } from "../../static/js/room-collections.js";
+import { createRoomStore } from "../../static/js/room-store.js";
 
 const cfg = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const now = () => performance.now();
@@ -96,7 +101,6 @@ let measuring = false;
 let sendingOn = false;
 let measureStart = 0;
 let measureEnd = 0;
-let boardTurnout = null; // last turnout the board saw for the vote
 let closeState = null; // {id, t0, ack, seq, result, state}
 
 function countFrame(len, board) {
@@ -115,7 +119,8 @@ class Screen {
     this.index = index;
     this.cookie = cookie;
     this.board = board;
-    this.version = -1;
+    // The version rules and the votes; its snapshot requests are counted as resyncs.
+    this.store = createRoomStore({ requestSnapshot: () => this.resync(), collections: [VOTES] });
     this.ready = false;
     this.everReady = false;
     this.pending = new Map(); // id -> {t0, frame, invalid}
@@ -125,8 +130,22 @@ class Screen {
     this.closedByUs = false;
     this.backoff = 1000;
     this.lastAcked = null; // {seq, ballot}: the ballot that must be the one counted
-    this.myBallot = undefined; // the last my_ballot this phone's events carried
-    this.myBallotSeq = -1;
+  }
+
+  /** The room version this screen shows (-1 before its first snapshot). */
+  get version() {
+    return this.store.version ?? -1;
+  }
+
+  /** The vote as this screen has it (snapshot and vote.changed events merged). */
+  get vote() {
+    return this.store.state.votes.get(cfg.vote);
+  }
+
+  /** The phone's own ballot as its screen shows it (undefined: the vote carries none). */
+  get myBallot() {
+    const vote = this.vote;
+    return vote && "my_ballot" in vote ? vote.my_ballot : undefined;
   }
 
   open() {
@@ -139,6 +158,7 @@ class Screen {
     });
     this.ws = ws;
     this.ready = false;
+    this.store.connectionOpened();
     ws.on("unexpected-response", (_req, res) => {
       if (!this.everReady) countInto(stats.connect_failed, `http_${res.statusCode}`);
       ws.terminate();
@@ -170,15 +190,8 @@ class Screen {
     const t = now();
     switch (msg.type) {
       case "snapshot": {
-        this.version = msg.data.version;
-        const vote = (msg.data.votes || []).find((v) => v.id === cfg.vote);
-        if (this.board) {
-          boardSeen.push([msg.data.version, t]);
-          if (vote) boardTurnout = vote.turnout;
-        } else if (vote && "my_ballot" in vote) {
-          this.myBallot = vote.my_ballot;
-          this.myBallotSeq = msg.data.version;
-        }
+        this.store.receive(msg);
+        if (this.board) boardSeen.push([msg.data.version, t]);
         if (!this.everReady) {
           this.everReady = true;
           if (!this.board) {
@@ -197,20 +210,11 @@ class Screen {
       }
       case "delta": {
         if (this.board) stats.board_frames += 1;
-        if (msg.from > this.version) {
-          if (this.board) stats.board_chain_breaks += 1;
-          else stats.chain_breaks += 1;
-          this.resync();
-        } else if (msg.from < this.version) {
-          stats.overlaps += 1;
-        }
+        // Counted as they arrive (the store applies those that chain onto its version).
         for (const ev of msg.events) {
           if (ev.type !== "vote.changed" || ev.data.id !== cfg.vote) continue;
           if (this.board) {
-            if (ev.data.turnout) {
-              boardTurnout = ev.data.turnout;
-              if (measuring) stats.board_turnout_events += 1;
-            }
+            if (ev.data.turnout && measuring) stats.board_turnout_events += 1;
             if (ev.data.results && measuring) stats.board_results_events += 1;
             if (closeState && ev.data.state && ev.data.state !== "open" && ev.data.results) {
               closeState.result = ev.data.results;
@@ -218,21 +222,20 @@ class Screen {
               closeState.seq = ev.seq;
               closeState.board_ms = t - closeState.t0;
             }
-          } else {
-            if (ev.data.results && measuring) stats.phone_results_events += 1;
-            if ("my_ballot" in ev.data && ev.seq > this.myBallotSeq) {
-              this.myBallot = ev.data.my_ballot;
-              this.myBallotSeq = ev.seq;
-            }
+          } else if (ev.data.results && measuring) {
+            stats.phone_results_events += 1;
           }
         }
-        if (msg.upto > this.version) this.version = msg.upto;
+        const { status } = this.store.receive(msg);
+        if (status === "hole") {
+          if (this.board) stats.board_chain_breaks += 1;
+          else stats.chain_breaks += 1;
+        } else if (status === "overlap") {
+          stats.overlaps += 1;
+        }
         // The board's frames chain the sequence: one whose upto >= a ballot's seq shows it.
         if (this.board) boardSeen.push([msg.upto, t]);
-        if (msg.gap) {
-          stats.gap_frames += 1;
-          this.resync();
-        }
+        if (msg.gap) stats.gap_frames += 1;
         break;
       }
       case "ack": {
@@ -259,6 +262,7 @@ class Screen {
         break;
       }
       case "error": {
+        this.store.snapshotRefused(msg.id); // our snapshot.get refused: the next break asks again
         if (this.board) {
           countInto(stats.errors, `board:${msg.code}`);
           if (closeState && msg.id === closeState.id) closeState.error = msg.code;
@@ -275,9 +279,12 @@ class Screen {
     }
   }
 
+  /** Send snapshot.get (the store asks, once until the snapshot comes); returns its id. */
   resync() {
     stats.resyncs += 1;
-    this.ws.send(JSON.stringify({ type: "snapshot.get", id: `r${this.index}-${++this.counter}` }));
+    const id = `r${this.index}-${++this.counter}`;
+    this.ws.send(JSON.stringify({ type: "snapshot.get", id }));
+    return id;
   }
 
   schedule(first) {
@@ -480,7 +487,7 @@ function finish(reason) {
     phone_results_events: stats.phone_results_events,
     board_connected: board.everReady,
     board_version: board.version,
-    board_turnout: boardTurnout,
+    board_turnout: board.vote?.turnout ?? null,
     voters_acked: ballots.length,
     own_ballot_mismatch: ownMismatch,
     client_ballots: ballots,

@@ -7,12 +7,13 @@
 // - Timeline panel: "Démarrer le chrono" and one-click marks (agenda item, speaker, video,
 //   questions, note) with their time code; a mark's time and label can be corrected (each
 //   field sends timeline.edit when it changes), or the mark deleted.
-// Nothing is optimistic: every change is a command and the screen follows the room state.
+// Nothing is optimistic: every change is a command and the screen follows the room state (the
+// marks are the store's `timeline` collection, the columns and lanes are read from its ideas).
 // User text only ever goes through textContent.
-import { el, plural, readJson, sortIdeas } from "./live.js";
+import { el, plural, readJson } from "./live.js";
+import { DEBRIEF_COLUMNS, TIMELINE, debriefColumns, groupLanes, timelineOrder } from "./room-collections.js";
 
 const S = readJson("debrief-strings", {});
-const COLUMNS = ["strength", "critique", "improvement"];
 const $ = (id) => document.getElementById(id);
 
 export function timecode(seconds) {
@@ -48,7 +49,7 @@ export function mountBoardDebrief(room) {
     buttons: document.querySelectorAll("[data-mark]"),
   };
   if (!ui.columns) return;
-  const marks = new Map();
+  room.register(TIMELINE);
   const columnNodes = new Map();
   let startedAt = null;
 
@@ -67,8 +68,8 @@ export function mountBoardDebrief(room) {
     ui.layout.classList.toggle("is-debrief", on);
     ui.columns.hidden = !on;
     if (!on) return;
-    const visible = sortIdeas(state.ideas.values()).filter((i) => i.state === "visible");
-    for (const kind of COLUMNS) {
+    const columns = debriefColumns(state.ideas);
+    for (const kind of DEBRIEF_COLUMNS) {
       let column = columnNodes.get(kind);
       if (!column) {
         const list = el("ol", { cls: "debrief-list" });
@@ -83,27 +84,19 @@ export function mountBoardDebrief(room) {
         columnNodes.set(kind, column);
         ui.columns.append(section);
       }
-      const ideas = visible.filter((i) => i.kind === kind);
+      const ideas = columns[kind];
       column.count.textContent = `(${ideas.length})`;
       column.list.replaceChildren(...ideas.map(card));
     }
   }
 
   function renderGroups(state, on) {
-    const proposals = sortIdeas(state.ideas.values()).filter(
-      (i) => i.state === "visible" && i.group,
-    );
-    const show = on && proposals.length > 0;
+    const byGroup = groupLanes(state.ideas);
+    const show = on && byGroup.length > 0;
     ui.layout.classList.toggle("has-group-lanes", show);
     ui.groups.hidden = !show;
     if (!show) return;
-    const byGroup = new Map();
-    for (const idea of proposals) {
-      const key = idea.group.id;
-      if (!byGroup.has(key)) byGroup.set(key, { group: idea.group, ideas: [] });
-      byGroup.get(key).ideas.push(idea);
-    }
-    const lanes = [...byGroup.values()].map(({ group, ideas }) =>
+    const lanes = byGroup.map(({ group, ideas }) =>
       el(
         "section",
         { cls: `group-lane ${colorClass(group.color)}`, attrs: { "aria-label": group.title } },
@@ -128,7 +121,7 @@ export function mountBoardDebrief(room) {
     );
     ui.groups.replaceChildren(...lanes);
     // the plain wall keeps the other ideas only
-    for (const idea of proposals) $(`board-idea-${idea.id}`)?.setAttribute("data-group", "1");
+    for (const idea of byGroup.flatMap((lane) => lane.ideas)) $(`board-idea-${idea.id}`)?.setAttribute("data-group", "1");
   }
 
   function renderQuestions(state) {
@@ -229,7 +222,7 @@ export function mountBoardDebrief(room) {
   function renderTimeline() {
     redrawLater = typing();
     if (redrawLater) return;
-    const sorted = [...marks.values()].sort((a, b) => a.offset - b.offset || a.id - b.id);
+    const sorted = timelineOrder(room.state.timeline);
     ui.timeline.replaceChildren(...sorted.map(markItem));
     ui.timelineEmpty.hidden = sorted.length > 0;
   }
@@ -243,20 +236,7 @@ export function mountBoardDebrief(room) {
   }
 
   function render(state, reason) {
-    if (reason?.type === "snapshot") {
-      marks.clear();
-      for (const mark of reason.data?.timeline ?? []) marks.set(mark.id, mark);
-      renderTimeline();
-    } else if (reason?.type === "delta") {
-      let touched = false;
-      for (const event of reason.events) {
-        if (event.type !== "timeline.changed") continue;
-        touched = true;
-        if (event.data.removed) marks.delete(event.data.id);
-        else marks.set(event.data.id, event.data);
-      }
-      if (touched) renderTimeline();
-    }
+    if (reason?.touched?.has("timeline")) renderTimeline();
     const meeting = state.meeting ?? {};
     startedAt = meeting.started_at ? Date.parse(meeting.started_at) : null;
     tick();

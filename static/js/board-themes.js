@@ -6,47 +6,28 @@
 //   that number, 0 back to "non classées"; the selection bar has a "Déplacer vers…" menu too.
 // - Other phases: each projected card gets a tag with its theme.
 // - Moderation panel: create (typed or from presets), rename, recolour, delete themes; the switch
-//   for the public's theme suggestions; the machine's help (sort the rest, duplicates, discover)
-//   in a dialog where nothing changes without a click.
+//   for the public's theme suggestions (board-theme-panel.js); the machine's help
+//   (board-theme-help.js).
 // Nothing is optimistic: every change is a command and the screen follows the room state
-// (idea.changed / theme.changed deltas). User text only ever goes through textContent.
+// (idea.changed / theme.changed deltas; the public's suggestions are the store's `suggestions`
+// collection). User text only ever goes through textContent.
 import { el, format, plural, readJson, reorder, sortIdeas } from "./live.js";
+import { mountThemeHelp } from "./board-theme-help.js";
+import { mountThemePanel } from "./board-theme-panel.js";
+import { SUGGESTIONS } from "./room-collections.js";
+import { button, colorClass, ideaLabel, setError, themesOf } from "./themes-common.js";
 
 const S = readJson("themes-strings", {});
-const PRESETS = readJson("theme-presets", []);
-const COLORS = readJson("theme-colors", []);
 const DRAG_THRESHOLD = 8; // px before a press becomes a drag (a shorter move is a click)
 const NONE = ""; // lane key of "Idées non classées"
 
 const $ = (id) => document.getElementById(id);
-
-/** A CSS class setting --tc to the theme colour (a palette name; never put in a style attribute). */
-export function colorClass(color) {
-  return typeof color === "string" && /^[a-z]+$/.test(color) ? `tc-${color}` : "tc-none";
-}
 
 /** Themes show from the clustering phase on: while ideas are collected, the wall stays plain. */
 function sortingStarted(meeting) {
   const order = (meeting?.phases ?? []).map((p) => p.value);
   const cluster = order.indexOf("cluster");
   return cluster >= 0 && order.indexOf(meeting.phase) >= cluster;
-}
-
-function colorLabel(color) {
-  return S[`color_${color}`] ?? color;
-}
-
-function ideaLabel(idea, max = 0) {
-  const text = idea.title ? `${idea.title} — ${idea.text ?? ""}` : String(idea.text ?? "");
-  return max && text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-function percent(value) {
-  return Math.round((Number(value) || 0) * 100).toLocaleString(document.documentElement.lang || "fr");
-}
-
-function button(label, cls = "btn btn-small", attrs = {}) {
-  return el("button", { cls, text: label, attrs: { type: "button", ...attrs } });
 }
 
 export function mountBoardThemes(room) {
@@ -97,24 +78,15 @@ export function mountBoardThemes(room) {
 
   const selected = new Set(); // idea ids, in the order they were selected
   const moving = new Set(); // idea ids with a move in flight
-  const tallies = new Map(); // idea id -> {theme id: number of public suggestions}
+  const tallies = room.register(SUGGESTIONS); // idea id -> {theme id: number of public suggestions}
   const lanes = new Map(); // lane key -> { section, refs }
   const cards = new Map(); // idea id -> { li, refs }
   const tags = new Map(); // idea id -> tag element on the projected card (other phases)
-  const rows = new Map(); // theme id -> { li, refs, editing, confirming }
-  let configuring = false;
   let drag = null;
   let suppressClick = false;
-  let dialog = null; // { kind, opener, refresh(state) }
   let announceTimer = null;
 
   // --- Helpers --------------------------------------------------------------------------------
-
-  function themesOf(state) {
-    return [...state.themes.values()].sort(
-      (a, b) => (a.position ?? 0) - (b.position ?? 0) || a.id - b.id,
-    );
-  }
 
   function visibleIdeas(state) {
     return sortIdeas(state.ideas.values()).filter((idea) => idea.state === "visible");
@@ -135,10 +107,6 @@ export function mountBoardThemes(room) {
     window.clearTimeout(announceTimer);
     ui.announce.textContent = "";
     announceTimer = window.setTimeout(() => (ui.announce.textContent = message), 50);
-  }
-
-  function setError(node, error) {
-    node.textContent = error ? (error.message ?? String(error)) : "";
   }
 
   function rerender() {
@@ -589,293 +557,6 @@ export function mountBoardThemes(room) {
     }
   }
 
-  // --- Moderation panel: themes ---------------------------------------------------------------
-
-  function colorRadios(name, checked, { auto = false } = {}) {
-    const items = [];
-    if (auto) {
-      const id = `${name}-auto`;
-      items.push(
-        el(
-          "span",
-          { cls: "color-choice" },
-          el("input", { attrs: { type: "radio", name, id, value: "", checked: checked === "" } }),
-          el("label", { attrs: { for: id } }, el("span", { cls: "color-swatch tc-none", attrs: { "aria-hidden": "true" } }), el("span", { text: S.color_auto })),
-        ),
-      );
-    }
-    for (const color of COLORS) {
-      const id = `${name}-${color}`;
-      items.push(
-        el(
-          "span",
-          { cls: "color-choice" },
-          el("input", { attrs: { type: "radio", name, id, value: color, checked: checked === color } }),
-          el(
-            "label",
-            { attrs: { for: id } },
-            el("span", { cls: `color-swatch ${colorClass(color)}`, attrs: { "aria-hidden": "true" } }),
-            el("span", { text: colorLabel(color) }),
-          ),
-        ),
-      );
-    }
-    return items;
-  }
-
-  function buildRow(id) {
-    const nameId = `theme-edit-name-${id}`;
-    const kwId = `theme-edit-kw-${id}`;
-    const refs = {
-      swatch: el("span", { cls: "color-swatch", attrs: { "aria-hidden": "true" } }),
-      name: el("strong", { cls: "theme-row-name" }),
-      count: el("span", { cls: "theme-row-count" }),
-      keywords: el("p", { cls: "theme-row-keywords" }),
-      edit: button(S.rename, "btn btn-small", { "aria-expanded": "false" }),
-      del: button(S.delete, "btn btn-small btn-danger-text"),
-      error: el("p", { cls: "card-error", attrs: { role: "alert" } }),
-      editName: el("input", { attrs: { type: "text", id: nameId, maxlength: 60, autocomplete: "off" } }),
-      editKeywords: el("input", { attrs: { type: "text", id: kwId, maxlength: 300, autocomplete: "off" } }),
-      colors: el("div", { cls: "color-grid" }),
-      save: el("button", { cls: "btn btn-small btn-primary", text: S.save, attrs: { type: "submit" } }),
-      cancel: button(S.cancel, "btn btn-small btn-quiet"),
-      confirmText: el("p"),
-      confirmYes: button(S.delete_confirm, "btn btn-small btn-danger"),
-      confirmNo: button(S.cancel, "btn btn-small btn-quiet"),
-    };
-    refs.head = el("div", { cls: "theme-row-head" }, refs.swatch, refs.name, refs.count);
-    refs.actions = el("div", { cls: "row theme-row-actions" }, refs.edit, refs.del);
-    refs.form = el(
-      "form",
-      { cls: "stack theme-edit", attrs: { hidden: true, novalidate: true } },
-      el("div", { cls: "field" }, el("label", { text: S.theme_name, attrs: { for: nameId } }), refs.editName),
-      el("div", { cls: "field" }, el("label", { text: S.theme_keywords, attrs: { for: kwId } }), refs.editKeywords),
-      el("fieldset", { cls: "color-field" }, el("legend", { text: S.theme_color }), refs.colors),
-      el("div", { cls: "row" }, refs.save, refs.cancel),
-    );
-    refs.confirm = el(
-      "div",
-      { cls: "confirm", attrs: { hidden: true, role: "group" } },
-      refs.confirmText,
-      refs.confirmYes,
-      refs.confirmNo,
-    );
-    const row = { li: null, refs, editing: false };
-    row.li = el("li", { cls: "theme-row", attrs: { id: `theme-row-${id}` } }, refs.head, refs.keywords, refs.actions, refs.form, refs.confirm, refs.error);
-
-    refs.edit.addEventListener("click", () => {
-      const theme = room.state.themes.get(id);
-      if (!theme) return;
-      row.editing = true;
-      refs.editName.value = theme.name;
-      refs.editKeywords.value = theme.keywords ?? "";
-      refs.colors.replaceChildren(...colorRadios(`theme-color-${id}`, theme.color));
-      refs.form.hidden = false;
-      refs.actions.hidden = true;
-      refs.edit.setAttribute("aria-expanded", "true");
-      refs.editName.focus();
-    });
-    refs.cancel.addEventListener("click", () => closeRow(row, true));
-    refs.form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      setError(refs.error, null);
-      const name = refs.editName.value.trim();
-      if (!name) {
-        setError(refs.error, { message: S.name_empty });
-        refs.editName.focus();
-        return;
-      }
-      const color = refs.form.querySelector(`input[name="theme-color-${id}"]:checked`)?.value;
-      refs.save.disabled = true;
-      try {
-        const ack = await room.send("theme.update", {
-          theme: id,
-          name,
-          keywords: refs.editKeywords.value.trim(),
-          ...(color ? { color } : {}),
-        });
-        await room.onScreen(ack.seq);
-        closeRow(row, true);
-        announce(format(S.theme_saved, { name }));
-      } catch (error) {
-        setError(refs.error, error);
-      } finally {
-        refs.save.disabled = false;
-      }
-    });
-    refs.del.addEventListener("click", () => {
-      const theme = room.state.themes.get(id);
-      refs.confirmText.textContent = format(S.delete_question, { name: theme?.name ?? "" });
-      refs.confirm.setAttribute("aria-label", refs.confirmText.textContent);
-      refs.confirm.hidden = false;
-      refs.confirmNo.focus();
-    });
-    refs.confirmNo.addEventListener("click", () => {
-      refs.confirm.hidden = true;
-      refs.del.focus();
-    });
-    refs.confirmYes.addEventListener("click", async () => {
-      const name = room.state.themes.get(id)?.name ?? "";
-      refs.confirmYes.disabled = true;
-      try {
-        const ack = await room.send("theme.delete", { theme: id });
-        await room.onScreen(ack.seq);
-        announce(format(S.theme_deleted, { name }));
-        ui.toolsTitle.focus();
-      } catch (error) {
-        setError(refs.error, error);
-      } finally {
-        refs.confirmYes.disabled = false;
-      }
-    });
-    rows.set(id, row);
-    return row;
-  }
-
-  function closeRow(row, focus) {
-    row.editing = false;
-    row.refs.form.hidden = true;
-    row.refs.actions.hidden = false;
-    row.refs.edit.setAttribute("aria-expanded", "false");
-    if (focus) row.refs.edit.focus();
-  }
-
-  function renderPanel(state) {
-    const themes = themesOf(state);
-    const counts = new Map();
-    for (const idea of state.ideas.values()) {
-      if (idea.state === "visible" && idea.theme !== null && idea.theme !== undefined) {
-        counts.set(idea.theme, (counts.get(idea.theme) ?? 0) + 1);
-      }
-    }
-    ui.count.textContent = themes.length ? `(${themes.length})` : "";
-    ui.empty.hidden = themes.length > 0;
-    const nodes = themes.map((theme) => {
-      const row = rows.get(theme.id) ?? buildRow(theme.id);
-      const { refs } = row;
-      row.li.className = `theme-row ${colorClass(theme.color)}`;
-      refs.swatch.className = `color-swatch ${colorClass(theme.color)}`;
-      refs.name.textContent = theme.name;
-      refs.count.textContent = plural(S, "count", counts.get(theme.id) ?? 0);
-      refs.keywords.textContent = theme.keywords ? format(S.keywords_list, { k: theme.keywords }) : "";
-      refs.keywords.hidden = !theme.keywords;
-      refs.edit.setAttribute("aria-label", format(S.rename_theme, { name: theme.name }));
-      refs.del.setAttribute("aria-label", format(S.delete_theme, { name: theme.name }));
-      return row.li;
-    });
-    keepFocus(() => reorder(ui.list, nodes));
-    for (const id of [...rows.keys()]) if (!state.themes.has(id)) rows.delete(id);
-
-    const meeting = state.meeting ?? {};
-    if (!configuring) ui.optSuggest.checked = Boolean(meeting.allow_theme_suggestions);
-    ui.optSuggest.disabled = !room.connected || meeting.phase === "closed";
-
-    // Presets already on the board cannot be added twice.
-    const used = new Set(themes.map((t) => t.preset).filter(Boolean));
-    for (const input of ui.presetsList.querySelectorAll("input[type=checkbox]")) {
-      const isUsed = used.has(input.value);
-      input.disabled = isUsed;
-      if (isUsed) input.checked = false;
-      input.closest(".preset-item").querySelector(".preset-used").hidden = !isUsed;
-    }
-    const unsorted = [...state.ideas.values()].some(
-      (i) => i.state === "visible" && (i.theme === null || i.theme === undefined),
-    );
-    ui.helpSort.disabled = !themes.length || !unsorted;
-    ui.helpSort.title = themes.length ? "" : S.no_themes_yet;
-  }
-
-  function buildPresets() {
-    ui.presetsList.replaceChildren(
-      ...PRESETS.map((preset) => {
-        const id = `preset-${preset.slug}`;
-        return el(
-          "span",
-          { cls: "preset-item" },
-          el("input", { attrs: { type: "checkbox", id, value: preset.slug } }),
-          el(
-            "label",
-            { attrs: { for: id } },
-            el("span", { cls: `color-swatch ${colorClass(preset.color)}`, attrs: { "aria-hidden": "true" } }),
-            el("span", { text: preset.label }),
-            el("span", { cls: "preset-used", text: ` (${S.preset_used})`, attrs: { hidden: true } }),
-          ),
-        );
-      }),
-    );
-  }
-
-  ui.presetsForm.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    setError(ui.presetsError, null);
-    const chosen = [...ui.presetsList.querySelectorAll("input:checked")].map((i) => i.value);
-    if (!chosen.length) {
-      setError(ui.presetsError, { message: S.presets_none });
-      return;
-    }
-    let created = 0;
-    let last = null;
-    try {
-      for (const slug of chosen) {
-        const preset = PRESETS.find((p) => p.slug === slug);
-        last = await room.send("theme.create", { preset: slug, name: preset?.label ?? "" });
-        created += 1;
-        ui.presetsList.querySelector(`#preset-${CSS.escape(slug)}`).checked = false;
-      }
-    } catch (error) {
-      setError(ui.presetsError, error);
-    }
-    if (last) await room.onScreen(last.seq);
-    if (created) announce(plural(S, "themes_created", created));
-  });
-
-  ui.addForm.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    setError(ui.addError, null);
-    const name = ui.addName.value.trim();
-    if (!name) {
-      setError(ui.addError, { message: S.name_empty });
-      ui.addName.focus();
-      return;
-    }
-    const color = ui.addForm.querySelector('input[name="theme-add-color"]:checked')?.value;
-    try {
-      const ack = await room.send("theme.create", {
-        name,
-        keywords: ui.addKeywords.value.trim(),
-        ...(color ? { color } : {}),
-      });
-      await room.onScreen(ack.seq);
-      ui.addName.value = "";
-      ui.addKeywords.value = "";
-      const auto = ui.addForm.querySelector("#theme-add-color-auto");
-      if (auto) auto.checked = true;
-      announce(format(S.theme_created, { name }));
-      ui.addName.focus();
-    } catch (error) {
-      setError(ui.addError, error);
-    }
-  });
-
-  ui.optSuggest.addEventListener("change", async () => {
-    configuring = true;
-    try {
-      const ack = await room.send("meeting.configure", { allow_theme_suggestions: ui.optSuggest.checked });
-      await room.onScreen(ack.seq);
-    } catch (error) {
-      setError(ui.helpError, error);
-    } finally {
-      configuring = false;
-      rerender();
-    }
-  });
-
-  ui.openThemes.addEventListener("click", () => {
-    if (ui.panel.hidden) ui.togglePanel.click();
-    ui.toolsTitle.scrollIntoView({ block: "start" });
-    ui.toolsTitle.focus();
-  });
-
   // --- Selection bar --------------------------------------------------------------------------
 
   ui.selMoveGo.addEventListener("click", () => {
@@ -924,306 +605,9 @@ export function mountBoardThemes(room) {
     }
   });
 
-  // --- The machine helps: dialogs -------------------------------------------------------------
-
-  function openDialog(kind, title, intro, opener) {
-    dialog = { kind, opener, refresh: null };
-    ui.dialog.className = `themes-dialog dialog-${kind}`;
-    ui.dialogTitle.textContent = title;
-    ui.dialogIntro.textContent = intro;
-    ui.dialogBody.replaceChildren(el("p", { cls: "dialog-working", text: S.working, attrs: { role: "status" } }));
-    ui.dialogFoot.replaceChildren();
-    ui.dialogOk.textContent = "";
-    ui.dialogError.textContent = "";
-    if (!ui.dialog.open) ui.dialog.showModal();
-    ui.dialogClose.focus();
-  }
-
-  function closeDialog() {
-    if (ui.dialog.open) ui.dialog.close();
-  }
-
-  ui.dialogClose.addEventListener("click", closeDialog);
-  ui.dialog.addEventListener("close", () => {
-    const opener = dialog?.opener;
-    dialog = null;
-    opener?.focus();
-  });
-
-  async function ask(command) {
-    try {
-      const ack = await room.send(command, {});
-      return ack.data ?? {};
-    } catch (error) {
-      ui.dialogBody.replaceChildren();
-      setError(ui.dialogError, error);
-      return null;
-    }
-  }
-
-  function ideaText(id, max = 0) {
-    const idea = room.state.ideas.get(id);
-    return idea ? ideaLabel(idea, max) : "";
-  }
-
-  function themeOptions(themes, value) {
-    const select = el("select");
-    select.append(el("option", { text: S.choose_theme, attrs: { value: "" } }));
-    for (const theme of themes) select.append(el("option", { text: theme.name, attrs: { value: String(theme.id) } }));
-    select.value = value === null || value === undefined ? "" : String(value);
-    return select;
-  }
-
-  async function showSort() {
-    openDialog("sort", S.suggest_title, S.suggest_intro, ui.helpSort);
-    const data = await ask("themes.suggest");
-    if (!data || dialog?.kind !== "sort") return;
-    const state = room.state;
-    const themes = themesOf(state);
-    const suggestions = (data.suggestions ?? []).filter((s) => {
-      const idea = state.ideas.get(s.idea);
-      return idea && idea.state === "visible" && (idea.theme ?? null) === null;
-    });
-    if (!suggestions.length) {
-      ui.dialogBody.replaceChildren(el("p", { cls: "empty", text: S.nothing_to_sort }));
-      return;
-    }
-    const groups = new Map(themes.map((t) => [t.id, []]));
-    groups.set(null, []);
-    for (const s of suggestions) {
-      const key = s.theme !== null && groups.has(s.theme) ? s.theme : null;
-      groups.get(key).push(s);
-    }
-    const items = [];
-    const columns = [];
-    for (const [themeId, list] of groups) {
-      if (!list.length) continue;
-      const theme = themeId === null ? null : state.themes.get(themeId);
-      const ul = el("ul", { cls: "sort-list" });
-      for (const s of list) {
-        const boxId = `sort-${s.idea}`;
-        const selectId = `sort-theme-${s.idea}`;
-        const box = el("input", { attrs: { type: "checkbox", id: boxId, checked: themeId !== null } });
-        // An uncertain idea gets no preselected theme: "Tout cocher" never accepts a mere guess.
-        const select = themeOptions(themes, themeId);
-        select.id = selectId;
-        const conf = [format(S.confidence, { p: percent(s.confidence) })];
-        if (themeId === null && s.best_guess && state.themes.has(s.best_guess)) {
-          conf.push(format(S.best_guess, { theme: state.themes.get(s.best_guess).name }));
-        }
-        select.addEventListener("change", () => {
-          box.checked = select.value !== "";
-          updateApply();
-        });
-        box.addEventListener("change", updateApply);
-        ul.append(
-          el(
-            "li",
-            { cls: "sort-item" },
-            el("div", { cls: "sort-check" }, box, el("label", { text: ideaText(s.idea), attrs: { for: boxId } })),
-            el("p", { cls: "sort-conf", text: conf.join(" · ") }),
-            el(
-              "div",
-              { cls: "sort-theme" },
-              el("label", { cls: "visually-hidden", text: format(S.proposed_theme_for, { text: ideaText(s.idea, 60) }), attrs: { for: selectId } }),
-              select,
-            ),
-          ),
-        );
-        items.push({ idea: s.idea, box, select });
-      }
-      const head = el(
-        "h3",
-        { cls: "sort-col-title" },
-        el("span", { cls: "lane-swatch", attrs: { "aria-hidden": "true" } }),
-        el("span", { text: theme ? theme.name : S.uncertain }),
-        el("span", { cls: "lane-count", text: ` ${plural(S, "count", list.length)}` }),
-      );
-      columns.push(el("section", { cls: `sort-col ${theme ? colorClass(theme.color) : "lane-none sort-uncertain"}` }, head, ul));
-    }
-    ui.dialogBody.replaceChildren(el("div", { cls: "sort-columns" }, ...columns));
-    const all = button(S.check_all, "btn");
-    const none = button(S.uncheck_all, "btn btn-quiet");
-    const apply = button("", "btn btn-primary");
-    function accepted() {
-      return items.filter((i) => i.box.checked && i.select.value !== "");
-    }
-    function updateApply() {
-      const n = accepted().length;
-      apply.textContent = plural(S, "apply", n);
-      apply.disabled = n === 0;
-    }
-    all.addEventListener("click", () => {
-      for (const i of items) if (i.select.value !== "") i.box.checked = true;
-      updateApply();
-    });
-    none.addEventListener("click", () => {
-      for (const i of items) i.box.checked = false;
-      updateApply();
-    });
-    apply.addEventListener("click", async () => {
-      const list = accepted();
-      if (!list.length) return;
-      apply.disabled = true;
-      setError(ui.dialogError, null);
-      try {
-        const ack = await room.send("ideas.assign", {
-          assignments: list.map((i) => ({ idea: i.idea, theme: Number(i.select.value) })),
-        });
-        await room.onScreen(ack.seq);
-        const message = plural(S, "sorted", list.length);
-        closeDialog();
-        announce(message);
-      } catch (error) {
-        setError(ui.dialogError, error);
-        updateApply();
-      }
-    });
-    updateApply();
-    ui.dialogFoot.replaceChildren(all, none, apply);
-  }
-
-  async function showDupes() {
-    openDialog("dupes", S.dupes_title, S.dupes_intro, ui.helpDupes);
-    const data = await ask("ideas.find_duplicates");
-    if (!data || dialog?.kind !== "dupes") return;
-    const pairs = data.pairs ?? [];
-    if (!pairs.length) {
-      ui.dialogBody.replaceChildren(el("p", { cls: "empty", text: S.dupes_none }));
-      return;
-    }
-    const rowsList = pairs.map((pair) => {
-      const merge = button(S.merge, "btn btn-primary");
-      const status = el("p", { cls: "dupe-status", attrs: { role: "status" } });
-      const row = { pair, merge, status, done: false };
-      row.li = el(
-        "li",
-        { cls: "dupe" },
-        el(
-          "div",
-          { cls: "dupe-pair" },
-          el("p", { cls: "dupe-text", text: ideaText(pair.a) }),
-          el("p", { cls: "dupe-text", text: ideaText(pair.b) }),
-        ),
-        el("div", { cls: "dupe-side" }, el("p", { cls: "dupe-score", text: format(S.similarity, { p: percent(pair.score) }) }), merge, status),
-      );
-      merge.addEventListener("click", async () => {
-        const a = room.state.ideas.get(pair.a);
-        const b = room.state.ideas.get(pair.b);
-        if (!a || !b) return;
-        const [target, other] = (b.supports ?? 0) > (a.supports ?? 0) ? [b, a] : [a, b];
-        merge.disabled = true;
-        setError(ui.dialogError, null);
-        try {
-          const ack = await room.send("idea.merge", { target: target.id, ideas: [other.id] });
-          await room.onScreen(ack.seq);
-          row.done = true;
-          announce(S.merged_done);
-          refresh(room.state);
-        } catch (error) {
-          setError(ui.dialogError, error);
-          merge.disabled = false;
-        }
-      });
-      return row;
-    });
-    function refresh(state) {
-      for (const row of rowsList) {
-        const a = state.ideas.get(row.pair.a);
-        const b = state.ideas.get(row.pair.b);
-        const here = a?.state === "visible" && b?.state === "visible";
-        row.merge.hidden = row.done || !here;
-        row.status.textContent = row.done ? S.merged_pair : here ? "" : S.gone;
-        row.li.classList.toggle("is-done", row.done || !here);
-      }
-    }
-    refresh(room.state);
-    dialog.refresh = refresh;
-    ui.dialogBody.replaceChildren(el("ul", { cls: "dupe-list" }, ...rowsList.map((r) => r.li)));
-  }
-
-  async function showDiscover() {
-    openDialog("discover", S.discover_title, S.discover_intro, ui.helpDiscover);
-    const data = await ask("themes.discover");
-    if (!data || dialog?.kind !== "discover") return;
-    const groups = data.groups ?? [];
-    if (!groups.length) {
-      ui.dialogBody.replaceChildren(el("p", { cls: "empty", text: S.discover_none }));
-      return;
-    }
-    const nodes = groups.map((group, index) => {
-      const nameId = `discover-name-${index}`;
-      // A group that matches a built-in theme is named after it; the label is its key words.
-      const preset = group.preset ? PRESETS.find((p) => p.slug === group.preset) : null;
-      const proposed = preset?.label ?? group.label ?? "";
-      const name = el("input", { attrs: { type: "text", id: nameId, maxlength: 60, value: proposed } });
-      const create = button(S.create_theme, "btn btn-primary");
-      const status = el("p", { cls: "discover-status", attrs: { role: "status" } });
-      const ideas = el(
-        "ul",
-        { cls: "discover-ideas" },
-        ...(group.ideas ?? []).filter((id) => room.state.ideas.has(id)).map((id) => el("li", { text: ideaText(id) })),
-      );
-      const keywords = (group.keywords ?? []).join(", ") || (group.label ?? "");
-      create.addEventListener("click", async () => {
-        const label = name.value.trim();
-        if (!label) {
-          setError(ui.dialogError, { message: S.name_empty });
-          name.focus();
-          return;
-        }
-        create.disabled = true;
-        setError(ui.dialogError, null);
-        try {
-          const payload = group.preset
-            ? { preset: group.preset, ...(label !== proposed ? { name: label } : {}) }
-            : { name: label, keywords: keywords.slice(0, 300) };
-          const created = await room.send("theme.create", payload);
-          let ack = created;
-          const todo = (group.ideas ?? []).filter((id) => room.state.ideas.get(id)?.state === "visible");
-          if (todo.length) {
-            ack = await room.send("ideas.assign", {
-              assignments: todo.map((idea) => ({ idea, theme: created.data.theme })),
-            });
-          }
-          await room.onScreen(ack.seq);
-          create.hidden = true;
-          name.disabled = true;
-          status.textContent = S.created;
-          announce(format(S.theme_created, { name: label }));
-        } catch (error) {
-          setError(ui.dialogError, error);
-          create.disabled = false;
-        }
-      });
-      return el(
-        "li",
-        { cls: "discover-group" },
-        el("div", { cls: "field" }, el("label", { text: S.theme_name, attrs: { for: nameId } }), name),
-        keywords ? el("p", { cls: "discover-keywords", text: format(S.keywords_list, { k: keywords }) }) : null,
-        ideas,
-        el("div", { cls: "row" }, create, status),
-      );
-    });
-    ui.dialogBody.replaceChildren(el("ul", { cls: "discover-list" }, ...nodes));
-    const left = (data.unsorted ?? []).length;
-    if (left) ui.dialogFoot.replaceChildren(el("p", { text: plural(S, "discover_unsorted", left) }));
-  }
-
-  ui.helpSort.addEventListener("click", showSort);
-  ui.helpDupes.addEventListener("click", showDupes);
-  ui.helpDiscover.addEventListener("click", showDiscover);
-
   // --- Render ---------------------------------------------------------------------------------
 
-  function render(state, reason) {
-    if (reason?.type === "delta") {
-      for (const event of reason.events ?? []) {
-        if (event.type === "theme.suggested" && event.data) {
-          tallies.set(event.data.idea, event.data.suggestions ?? {});
-        }
-      }
-    }
+  function render(state) {
     for (const id of [...tallies.keys()]) if (!state.ideas.has(id)) tallies.delete(id);
     const meeting = state.meeting ?? {};
     const waiting = Boolean(meeting.hidden_until_reveal && !meeting.revealed);
@@ -1234,12 +618,12 @@ export function mountBoardThemes(room) {
     renderSelbar(state, clustering);
     if (clustering) renderLanes(state);
     renderTags(state, !clustering && !waiting && sortingStarted(meeting));
-    renderPanel(state);
-    dialog?.refresh?.(state);
+    panel.render(state);
+    help.refresh(state);
   }
 
-  buildPresets();
-  ui.addColors.replaceChildren(...colorRadios("theme-add-color", "", { auto: true }));
+  const help = mountThemeHelp(room, { ui, announce });
+  const panel = mountThemePanel(room, { ui, announce, keepFocus, rerender });
   room.subscribe(render);
   return { render };
 }

@@ -4,9 +4,13 @@
 //   const ack = await room.send("idea.submit", { text, title });   // resolves on ack, rejects on error
 //   await room.onScreen(ack.seq);                                   // resolves once version >= seq
 //
-// State: room.state = { version, meeting, ideas: Map<id, idea>, themes: Map<id, theme>, me, online }.
-// Other modules follow the same state with room.subscribe((state, reason) => …): called after
-// onChange; reason is {type: "snapshot", data} | {type: "delta", events} | {type: "patch"}.
+// State: one store per room (static/js/room-store.js, pure: the version rules live there only).
+// room.state = { version, online, meeting, me, ideas: Map<id, idea>, themes: Map<id, theme>, …
+// the collections features register: room.register(VOTES) adds state.votes }. Features register
+// before the first snapshot (when they mount) and keep no copy of the state. They follow it with
+// room.subscribe((state, reason) => …): called after onChange; reason is {type: "snapshot", data,
+// touched} | {type: "delta", events, touched} | {type: "patch"}, `touched` naming the collections
+// that changed.
 // No user text is ever turned into HTML here; the helpers below build DOM with textContent.
 //
 // Unacknowledged messages outlive the page: with `store` (the page kind: "phone", "board"), they
@@ -15,6 +19,10 @@
 // message and shows a "Réessayer" button (same message, same id); a refusal rejects it as before.
 
 import { openStore } from "./outbox-store.js";
+import { CORE, sortIdeas } from "./room-collections.js";
+import { createRoomStore } from "./room-store.js";
+
+export { sortIdeas };
 
 const MIN_DELAY = 1000;
 const MAX_DELAY = 30000;
@@ -103,15 +111,6 @@ export function reorder(container, children) {
   });
 }
 
-/** Pinned first, then the newest first. */
-export function sortIdeas(ideas) {
-  return [...ideas].sort((a, b) => {
-    if (Boolean(a.pinned) !== Boolean(b.pinned)) return a.pinned ? -1 : 1;
-    const created = String(b.created ?? "").localeCompare(String(a.created ?? ""));
-    return created || b.id - a.id;
-  });
-}
-
 /** The "not saved: Réessayer / Abandonner" banner of a server.error (hidden until shown). */
 function failureBanner(strings, { retry, giveUp }) {
   const text = el("p", { cls: "send-failed-text", attrs: { role: "alert" } });
@@ -155,14 +154,8 @@ export function connectRoom({
   const scheme = window.location.protocol === "https:" ? "wss" : "ws";
   const url = `${scheme}://${window.location.host}${path}`;
 
-  const state = {
-    version: null,
-    meeting: null,
-    ideas: new Map(),
-    themes: new Map(),
-    me: null,
-    online: 0,
-  };
+  const roomStore = createRoomStore({ requestSnapshot, collections: CORE });
+  const state = roomStore.state;
   const listeners = new Set();
   function changed(reason) {
     onChange(state, reason);
@@ -186,7 +179,6 @@ export function connectRoom({
   let socket = null;
   let attempt = 0;
   let timer = null;
-  let snapshotPending = false;
   let stopped = false;
   let synced = false; // a snapshot arrived on the current socket
 
@@ -207,10 +199,10 @@ export function connectRoom({
     return false;
   }
 
+  /** The store asks (once until the snapshot comes): the request's id, or false if not sent. */
   function requestSnapshot() {
-    if (snapshotPending) return;
     const id = newId();
-    snapshotPending = rawSend({ type: "snapshot.get", id }) ? id : false;
+    return rawSend({ type: "snapshot.get", id }) ? id : false;
   }
 
   function flushOutbox() {
@@ -276,50 +268,8 @@ export function connectRoom({
     for (const w of ready) w.resolve(state.version);
   }
 
-  function upsertIdea(data) {
-    const current = state.ideas.get(data.id);
-    if (!current && typeof data.text !== "string") return; // a count-only update of an unseen idea
-    state.ideas.set(data.id, { ...(current ?? {}), ...data });
-  }
-
-  function applyEvent(event) {
-    const data = event.data ?? {};
-    if (event.type === "idea.changed") {
-      if (data.removed) state.ideas.delete(data.id);
-      else upsertIdea(data);
-    } else if (event.type === "theme.changed") {
-      if (data.removed) state.themes.delete(data.id);
-      else state.themes.set(data.id, { ...(state.themes.get(data.id) ?? {}), ...data });
-    } else if (event.type === "meeting.changed") {
-      const { ideas, ...meeting } = data;
-      state.meeting = { ...(state.meeting ?? {}), ...meeting };
-      if (Array.isArray(ideas)) {
-        const previous = state.ideas;
-        const next = new Map();
-        for (const [id, idea] of previous) if (idea.mine) next.set(id, idea);
-        for (const idea of ideas) {
-          if (next.has(idea.id)) continue;
-          const old = previous.get(idea.id);
-          next.set(idea.id, {
-            mine: false,
-            supported: old ? Boolean(old.supported) : false,
-            ...idea,
-          });
-        }
-        state.ideas = next;
-      }
-    }
-  }
-
   function handleSnapshot(frame) {
-    const data = frame.data ?? {};
-    state.version = data.version ?? 0;
-    state.meeting = data.meeting ?? null;
-    state.me = data.me ?? null;
-    state.ideas = new Map((data.ideas ?? []).map((idea) => [idea.id, idea]));
-    state.themes = new Map((data.themes ?? []).map((theme) => [theme.id, theme]));
-    if (typeof frame.online === "number") state.online = frame.online;
-    snapshotPending = false;
+    const { data, touched } = roomStore.receive(frame);
     if (!synced) {
       synced = true;
       attempt = 0;
@@ -327,27 +277,16 @@ export function connectRoom({
       status("open");
       flushOutbox(); // after the first snapshot: the server is ready for commands
     }
-    changed({ type: "snapshot", data });
+    changed({ type: "snapshot", data, touched });
     settleWaiters();
   }
 
+  /** The store applies what chains onto its version and asks for a snapshot after a hole or gap. */
   function handleDelta(frame) {
-    if (state.version === null) return; // the snapshot that follows covers it
-    if (frame.from > state.version) {
-      requestSnapshot(); // a frame was missed
-      return;
-    }
-    const applied = [];
-    for (const event of frame.events ?? []) {
-      if (event.seq > state.version) {
-        applyEvent(event);
-        applied.push(event);
-      }
-    }
-    state.version = Math.max(state.version, frame.upto);
-    if (applied.length) changed({ type: "delta", events: applied });
+    const { status, events, touched } = roomStore.receive(frame);
+    if (status === "early" || status === "hole" || status === "behind") return;
+    if (events.length) changed({ type: "delta", events, touched });
     settleWaiters();
-    if (frame.gap) requestSnapshot();
   }
 
   function handleAck(frame) {
@@ -392,10 +331,7 @@ export function connectRoom({
       handleCommandError(entry, error);
       return;
     }
-    if (snapshotPending && frame.id === snapshotPending) {
-      snapshotPending = false; // e.g. rate limited: the next gap asks again
-      return;
-    }
+    if (roomStore.snapshotRefused(frame.id)) return; // e.g. rate limited: the next gap asks again
     if (frame.code === "protocol.not_ready") return;
     onError(error);
     if (frame.code === "auth.not_participant" || frame.code === "meeting.not_found") {
@@ -419,7 +355,7 @@ export function connectRoom({
         handleDelta(frame);
         break;
       case "presence":
-        state.online = frame.online;
+        roomStore.receive(frame);
         onPresence(state.online);
         break;
       case "ack":
@@ -453,7 +389,7 @@ export function connectRoom({
     if (stopped) return;
     if (socket && socket.readyState <= WebSocket.OPEN) return;
     synced = false;
-    snapshotPending = false;
+    roomStore.connectionOpened();
     status(attempt ? "reconnecting" : "connecting");
     const ws = new WebSocket(url);
     socket = ws;
@@ -528,14 +464,13 @@ export function connectRoom({
     },
     /** Merge fields into an idea the screen already shows (e.g. an ack's data). */
     patchIdea(data, seq) {
-      if (state.version !== null && seq !== null && seq !== undefined && state.version >= seq) {
-        return; // the screen already reflects this change (or a later one)
-      }
-      if (state.ideas.has(data.id)) {
-        upsertIdea(data);
+      // Skipped when the screen already reflects this change (or a later one).
+      if (state.ideas.has(data.id) && roomStore.patch({ type: "idea.changed", data }, seq)) {
         changed({ type: "patch" });
       }
     },
+    /** Add a feature's collection (room-collections.js) to the state; returns it. */
+    register: roomStore.register,
     /** Follow every change of the state after onChange; returns an unsubscribe function. */
     subscribe(listener) {
       listeners.add(listener);
@@ -547,7 +482,9 @@ export function connectRoom({
     get pending() {
       return outbox.size;
     },
-    refresh: requestSnapshot,
+    refresh: () => {
+      roomStore.askSnapshot();
+    },
     reconnectNow,
     /** Close the socket as a dropped network would (tests, debugging). */
     drop() {

@@ -1,12 +1,16 @@
 // Votes, shared by the board and the phones (docs/protocol.md, "Votes"; docs/voting.md).
 //
-// - followVotes(room, onVotes): keeps a Map of the votes from the snapshot's `data.votes` and the
-//   `vote.changed` events (merged by id, as the protocol says), without touching live.js.
+// - followVotes(room, onVotes): registers the votes collection (room-collections.js: the
+//   snapshot's `data.votes` and the `vote.changed` events, merged by id) with the room's store
+//   and calls onVotes after every change; the Map is room.state.votes.
 // - renderResults(vote, results, S): the result of a vote as plain HTML plus SVG built with
 //   createElementNS (sizes are SVG attributes, never style attributes: strict CSP). Every number
 //   is also written as text; colours are never the only cue.
 // User text (option labels, titles) only ever goes through textContent.
 import { el, format, plural } from "./live.js";
+import { VOTES, byNewest } from "./room-collections.js";
+
+export { byNewest };
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -61,17 +65,6 @@ export function gradeClass(index, count) {
 }
 
 /**
- * A ballot event that carries the turnout but no results (above the server's
- * VOTE_LIVE_RESULTS_MAX_BALLOTS, or results not public) leaves the results behind: count such
- * events in `results_stale` (a client-side field) until fresh results arrive.
- */
-function staleness(current, data) {
-  if ("results" in data) return 0;
-  if ("turnout" in data && !data.method) return (current.results_stale ?? 0) + 1;
-  return current.results_stale ?? 0;
-}
-
-/**
  * Keep the live results of an open vote fresh when ballot events stop carrying them (docs/protocol.md,
  * "Votes": above VOTE_LIVE_RESULTS_MAX_BALLOTS, refresh with `vote.results`). Every `every` ms,
  * if an open vote for which `wanted(vote)` is true has had ballots since its last results, send one
@@ -107,33 +100,12 @@ export function pollStaleResults(room, votes, { wanted, every = 3000, onResults 
 
 /**
  * Follow the room's votes. `onVotes(votes, state, reason)` runs after every change of the state;
- * `votes` is a Map id -> vote (payloads merged as they come).
+ * `votes` is a Map id -> vote (payloads merged as they come), the store's `state.votes`.
  */
 export function followVotes(room, onVotes) {
-  const votes = new Map();
-  room.subscribe((state, reason) => {
-    if (reason?.type === "snapshot") {
-      votes.clear();
-      for (const vote of reason.data?.votes ?? []) votes.set(vote.id, vote);
-    } else if (reason?.type === "delta") {
-      for (const event of reason.events ?? []) {
-        if (event.type !== "vote.changed" || !event.data) continue;
-        const data = event.data;
-        const current = votes.get(data.id);
-        if (data.removed) votes.delete(data.id);
-        else if (current) votes.set(data.id, { ...current, ...data, results_stale: staleness(current, data) });
-        else if (Array.isArray(data.options) || data.method) votes.set(data.id, data);
-        // A small update of a vote this screen never saw: the next snapshot brings it.
-      }
-    }
-    onVotes(votes, state, reason);
-  });
+  const votes = room.register(VOTES);
+  room.subscribe((state, reason) => onVotes(state.votes, state, reason));
   return votes;
-}
-
-/** Votes newest first. */
-export function byNewest(votes) {
-  return [...votes.values()].sort((a, b) => b.id - a.id);
 }
 
 export function voteTitle(vote, S) {
