@@ -9,6 +9,8 @@ class VotingConfig(AppConfig):
     def ready(self) -> None:
         from events.signals import registration_cancelled
 
+        from .minutes import register_sections
         from .passes import ticket_cancelled
 
         registration_cancelled.connect(ticket_cancelled, dispatch_uid="voting.ticket_cancelled")
+        register_sections()  # the votes in the minutes (rooms.minutes)
