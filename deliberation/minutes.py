@@ -3,8 +3,11 @@
 `selectors.minutes_source()` gathers what happened; `compile_minutes()` turns it into a
 `MinutesDocument`: a title, a few metadata lines and a list of simple blocks (headings,
 paragraphs, bullet lists, tables) that every exporter (deliberation/exporters.py) renders the same
-way, plus the raw data for the JSON and CSV exports. `compile_event_report()` does the same for a
-whole event (all its sessions with attendance and debrief results).
+way, plus the raw data for the JSON and CSV exports. The metadata and blocks come from the
+sections registered in rooms/minutes.py, run in order: this module registers the meeting's own
+sections below (header, summary, participation, timeline, ideas, groups, questions, debrief,
+questionnaires); other apps register theirs (voting: the votes). `compile_event_report()` does the
+same for a whole event (all its sessions with attendance and debrief results).
 
 The document is written in the active language (French source strings, English catalog): the
 minutes page uses the request's language, `manage.py export_minutes --lang`. The CSV column names
@@ -18,51 +21,27 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import formats
-from django.utils.translation import (
-    get_language,
-    gettext_lazy,
-    ngettext,
-    pgettext,
-    pgettext_lazy,
-)
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
+
+from rooms.minutes import (
+    Block,
+    Bullet,
+    BulletList,
+    Heading,
+    MinutesContext,
+    Paragraph,
+    Section,
+    Table,
+    minutes_sections,
+    register_minutes_section,
+)
 
 DEBRIEF_COLUMNS = (
     ("strength", pgettext_lazy("debrief column", "Atouts")),
     ("critique", pgettext_lazy("debrief column", "Critiques")),
     ("improvement", pgettext_lazy("debrief column", "Pistes d'amélioration")),
 )
-# One sentence per method, for readers who were not in the room.
-METHOD_SENTENCES = {
-    "dots": gettext_lazy(
-        "Chaque participant·e a réparti un nombre limité de gommettes entre les propositions ; "
-        "les propositions sont classées par nombre total de gommettes."
-    ),
-    "approval": gettext_lazy(
-        "Chaque participant·e a approuvé autant de propositions qu'il ou elle le "
-        "souhaitait ; la proposition la plus approuvée l'emporte."
-    ),
-    "majority_judgment": gettext_lazy(
-        "Chaque participant·e a attribué une mention à chaque proposition ; "
-        "les propositions sont classées par leur mention majoritaire (la médiane)."
-    ),
-    "borda": gettext_lazy(
-        "Chaque participant·e a classé les propositions ; chaque rang rapporte des points "
-        "(plus pour les premiers) et les points sont additionnés."
-    ),
-    "schulze": gettext_lazy(
-        "Chaque participant·e a classé les propositions ; la gagnante est celle qui bat "
-        "chacune des autres en duel, par la méthode de Condorcet–Schulze."
-    ),
-    "score": gettext_lazy(
-        "Chaque participant·e a noté chaque proposition ; les propositions sont classées "
-        "par la somme des notes."
-    ),
-    "yes_no": gettext_lazy(
-        "Chaque participant·e a répondu oui, non ou abstention ; la proposition est "
-        "adoptée si les oui l'emportent sur les non."
-    ),
-}
 IDEA_CSV_HEADERS = [
     "id",
     "type",
@@ -77,41 +56,6 @@ IDEA_CSV_HEADERS = [
     "repondue",
     "cree",
 ]
-
-
-@dataclass
-class Heading:
-    text: str
-    level: int = 2
-
-
-@dataclass
-class Paragraph:
-    text: str
-    emphasis: bool = False
-
-
-@dataclass
-class Bullet:
-    text: str
-    title: str = ""
-    note: str = ""
-    sub: list[str] = field(default_factory=list)
-    color: str = ""
-
-
-@dataclass
-class BulletList:
-    items: list[Bullet]
-
-
-@dataclass
-class Table:
-    headers: list[str]
-    rows: list[list[str]]
-
-
-Block = Heading | Paragraph | BulletList | Table
 
 
 @dataclass
@@ -177,59 +121,6 @@ def _idea_bullet(idea: dict[str, Any], *, with_supports: bool = True) -> Bullet:
     return Bullet(text=idea["text"], title=idea.get("title", ""), note=" · ".join(notes))
 
 
-def _vote_blocks(vote: dict[str, Any]) -> list[Block]:
-    blocks: list[Block] = [Heading(vote.get("title") or vote.get("method_label", ""), 3)]
-    sentence = str(METHOD_SENTENCES.get(vote.get("method", ""), ""))
-    blocks.append(Paragraph(f"{vote.get('method_label', '')} — {sentence}".strip(" —")))
-    results = vote.get("results") or {}
-    tally = results.get("tally") or {}
-    labels = vote.get("options") or {}
-    if vote.get("method") == "yes_no":
-        counts = tally.get("counts") or {}
-        outcome = {
-            "adopted": pgettext("vote outcome", "adoptée"),
-            "rejected": pgettext("vote outcome", "rejetée"),
-            "tie": pgettext("vote outcome", "égalité"),
-        }.get(tally.get("outcome", ""), "")
-        blocks.append(
-            Table(
-                [_("Oui"), _("Non"), _("Abstention"), _("Résultat")],
-                [
-                    [
-                        str(counts.get("yes", 0)),
-                        str(counts.get("no", 0)),
-                        str(counts.get("abstain", 0)),
-                        outcome,
-                    ]
-                ],
-            )
-        )
-        return blocks
-    rows = []
-    scale = tally.get("scale") or {}
-    english = (get_language() or "").startswith("en")
-    grades = (english and scale.get("labels_en")) or scale.get("labels_fr") or []
-    for place in tally.get("ranking") or []:
-        for option in place.get("options", []):
-            key = str(option)
-            if vote.get("method") == "majority_judgment":
-                index = (tally.get("majority_grades") or {}).get(key)
-                value = grades[index] if isinstance(index, int) and index < len(grades) else "—"
-            else:
-                value = (tally.get("totals") or {}).get(key, "—")
-            rows.append([str(place.get("rank", "")), labels.get(key, key), str(value)])
-    if rows:
-        column = (
-            _("Mention majoritaire") if vote.get("method") == "majority_judgment" else _("Total")
-        )
-        blocks.append(Table([_("Rang"), _("Proposition"), column], rows))
-    ballots = tally.get("ballot_count")
-    if ballots is not None:
-        n = int(ballots)
-        blocks.append(Paragraph(ngettext("%(n)s bulletin.", "%(n)s bulletins.", n) % {"n": n}))
-    return blocks
-
-
 def _questionnaire_blocks(result: dict[str, Any]) -> list[Block]:
     blocks: list[Block] = [
         Heading(result["title"], 3),
@@ -261,11 +152,12 @@ def _questionnaire_blocks(result: dict[str, Any]) -> list[Block]:
     return blocks
 
 
-def compile_minutes(source: dict[str, Any]) -> MinutesDocument:
-    """The minutes of one meeting, from `selectors.minutes_source()` data."""
+# --- The meeting's own sections (rooms/minutes.py: the builder contract) ---------------------
+
+
+def _header(context: MinutesContext) -> Section:
+    source = context.source
     meeting = source["meeting"]
-    attendance = source["attendance"]
-    ideas = source["ideas"]
     meta = [
         (_("Date"), _date_label(meeting["date"])),
         (_("Lieu"), meeting["place"] or "—"),
@@ -273,130 +165,175 @@ def compile_minutes(source: dict[str, Any]) -> MinutesDocument:
     ]
     if meeting.get("group_of"):
         meta.append((_("Groupe de"), meeting["group_of"]))
-    blocks: list[Block] = []
+    return Section(meta=meta)
 
-    if meeting.get("summary"):
-        blocks += [Heading(_("Synthèse"))]
-        blocks += [Paragraph(p) for p in meeting["summary"].split("\n\n") if p.strip()]
 
-    blocks.append(Heading(_("Participation")))
+def _summary(context: MinutesContext) -> Section:
+    summary = context.source["meeting"].get("summary")
+    if not summary:
+        return Section()
+    return Section(
+        [Heading(_("Synthèse")), *[Paragraph(p) for p in summary.split("\n\n") if p.strip()]]
+    )
+
+
+def _participation(context: MinutesContext) -> Section:
+    attendance = context.source["attendance"]
     counts = ngettext(
         "%(n)s participant·e connecté·e·s, dont %(contributors)s ayant proposé au moins une idée.",
         "%(n)s participant·e·s connecté·e·s, dont %(contributors)s ayant proposé au moins une "
         "idée.",
         attendance["participants"],
     ) % {"n": attendance["participants"], "contributors": attendance["contributors"]}
-    blocks.append(Paragraph(counts))
+    blocks: list[Block] = [Heading(_("Participation")), Paragraph(counts)]
     if attendance["listed"]:
         blocks.append(Paragraph(_("Présent·e·s (ayant accepté d'être cité·e·s) :"), emphasis=True))
         blocks.append(Paragraph(", ".join(attendance["listed"])))
+    return Section(blocks)
 
-    if source["timeline"]:
-        blocks.append(Heading(_("Déroulé")))
-        items = []
-        for mark in source["timeline"]:
-            words = [mark["kind_label"]]
-            if mark["speaker"]:
-                words.append(mark["speaker"])
-            text = " — ".join(w for w in [separator().join(words), mark["label"]] if w)
-            items.append(Bullet(text=text, title=timecode(mark["offset"])))
-        blocks.append(BulletList(items))
 
-    plain = [i for i in ideas if i["kind"] == "idea" and not i.get("group")]
-    blocks.append(Heading(_("Idées")))
+def _timeline(context: MinutesContext) -> Section:
+    marks = context.source["timeline"]
+    if not marks:
+        return Section()
+    items = []
+    for mark in marks:
+        words = [mark["kind_label"]]
+        if mark["speaker"]:
+            words.append(mark["speaker"])
+        text = " — ".join(w for w in [separator().join(words), mark["label"]] if w)
+        items.append(Bullet(text=text, title=timecode(mark["offset"])))
+    return Section([Heading(_("Déroulé")), BulletList(items)])
+
+
+def _ideas(context: MinutesContext) -> Section:
+    """The plenary's ideas grouped by theme (themes in their order, unclassified last)."""
+    source = context.source
+    plain = [i for i in source["ideas"] if i["kind"] == "idea" and not i.get("group")]
+    blocks: list[Block] = [Heading(_("Idées"))]
     if not plain:
         blocks.append(Paragraph(_("Aucune idée n'a été proposée.")))
-    else:
-        blocks.append(
-            Paragraph(
-                ngettext("%(n)s idée, par thème.", "%(n)s idées, par thème.", len(plain))
-                % {"n": len(plain)}
+        return Section(blocks)
+    blocks.append(
+        Paragraph(
+            ngettext("%(n)s idée, par thème.", "%(n)s idées, par thème.", len(plain))
+            % {"n": len(plain)}
+        )
+    )
+    themes = {t["id"]: t for t in source["themes"]}
+    by_theme: dict[Any, list[dict[str, Any]]] = {}
+    for idea in plain:
+        key = idea["theme"] if idea["theme"] in themes else None
+        by_theme.setdefault(key, []).append(idea)
+    order = [t["id"] for t in source["themes"] if t["id"] in by_theme]
+    if None in by_theme:
+        order.append(None)
+    for key in order:
+        name = themes[key]["name"] if key is not None else pgettext("ideas", "Non classées")
+        if len(order) > 1 or key is not None:
+            total = sum(i["supports"] for i in by_theme[key])
+            blocks.append(Heading(f"{name} ({_supports(total)})", 3))
+        blocks.append(BulletList([_idea_bullet(i) for i in by_theme[key]]))
+    return Section(blocks)
+
+
+def _group_blocks(group: dict[str, Any]) -> list[Block]:
+    blocks: list[Block] = [
+        Heading(group["title"], 3),
+        Paragraph(
+            ngettext(
+                "%(n)s participant·e — animation : %(names)s",
+                "%(n)s participant·e·s — animation : %(names)s",
+                group["participants"],
+            )
+            % {"n": group["participants"], "names": ", ".join(group["facilitators"])}
+        ),
+    ]
+    if not group["proposals"]:
+        return [*blocks, Paragraph(_("Pas de proposition retenue."))]
+    items = []
+    for proposal in group["proposals"]:
+        first, rest = _lines(proposal["text"])
+        items.append(
+            Bullet(
+                text=first,
+                title=proposal["title"],
+                sub=rest,
+                note=_supports(proposal["supports"]),
+                color=group["color"],
             )
         )
-        themes = {t["id"]: t for t in source["themes"]}
-        by_theme: dict[Any, list[dict[str, Any]]] = {}
-        for idea in plain:
-            key = idea["theme"] if idea["theme"] in themes else None
-            by_theme.setdefault(key, []).append(idea)
-        order = [t["id"] for t in source["themes"] if t["id"] in by_theme]
-        if None in by_theme:
-            order.append(None)
-        for key in order:
-            name = themes[key]["name"] if key is not None else pgettext("ideas", "Non classées")
-            if len(order) > 1 or key is not None:
-                total = sum(i["supports"] for i in by_theme[key])
-                blocks.append(Heading(f"{name} ({_supports(total)})", 3))
-            blocks.append(BulletList([_idea_bullet(i) for i in by_theme[key]]))
+    return [*blocks, BulletList(items)]
 
-    from_groups = [i for i in ideas if i.get("group")]
-    if source["groups"] or from_groups:
-        blocks.append(Heading(_("Travaux des groupes")))
-        for group in source["groups"]:
-            blocks.append(Heading(group["title"], 3))
-            blocks.append(
-                Paragraph(
-                    ngettext(
-                        "%(n)s participant·e — animation : %(names)s",
-                        "%(n)s participant·e·s — animation : %(names)s",
-                        group["participants"],
-                    )
-                    % {"n": group["participants"], "names": ", ".join(group["facilitators"])}
-                )
-            )
-            if not group["proposals"]:
-                blocks.append(Paragraph(_("Pas de proposition retenue.")))
-                continue
-            items = []
-            for proposal in group["proposals"]:
-                first, rest = _lines(proposal["text"])
-                items.append(
-                    Bullet(
-                        text=first,
-                        title=proposal["title"],
-                        sub=rest,
-                        note=_supports(proposal["supports"]),
-                        color=group["color"],
-                    )
-                )
-            blocks.append(BulletList(items))
 
-    questions = [i for i in ideas if i["kind"] == "question"]
-    if questions:
-        blocks.append(Heading(_("Questions du public")))
-        blocks.append(
-            BulletList(
+def _groups(context: MinutesContext) -> Section:
+    source = context.source
+    from_groups = [i for i in source["ideas"] if i.get("group")]
+    if not (source["groups"] or from_groups):
+        return Section()
+    blocks: list[Block] = [Heading(_("Travaux des groupes"))]
+    for group in source["groups"]:
+        blocks += _group_blocks(group)
+    return Section(blocks)
+
+
+def _questions(context: MinutesContext) -> Section:
+    questions = [i for i in context.source["ideas"] if i["kind"] == "question"]
+    if not questions:
+        return Section()
+    items = [
+        Bullet(
+            text=q["text"],
+            note=" · ".join(
                 [
-                    Bullet(
-                        text=q["text"],
-                        note=" · ".join(
-                            [
-                                _supports(q["supports"]),
-                                pgettext("question", "répondue") if q["answered"] else "",
-                            ]
-                        ).strip(" ·"),
-                    )
-                    for q in questions
+                    _supports(q["supports"]),
+                    pgettext("question", "répondue") if q["answered"] else "",
                 ]
-            )
+            ).strip(" ·"),
         )
+        for q in questions
+    ]
+    return Section([Heading(_("Questions du public")), BulletList(items)])
 
-    if source["votes"]:
-        blocks.append(Heading(_("Votes")))
-        for vote in source["votes"]:
-            blocks += _vote_blocks(vote)
 
+def _debrief(context: MinutesContext) -> Section:
+    """The debrief heading (over the columns and the questionnaires), then each column."""
+    ideas = context.source["ideas"]
     debrief = {kind: [i for i in ideas if i["kind"] == kind] for kind, _label in DEBRIEF_COLUMNS}
-    if any(debrief.values()) or source["questionnaires"]:
-        blocks.append(Heading(_("Débat-bilan")))
-        for kind, label in DEBRIEF_COLUMNS:
-            if debrief[kind]:
-                blocks.append(Heading(str(label), 3))
-                blocks.append(BulletList([_idea_bullet(i) for i in debrief[kind]]))
-        for result in source["questionnaires"]:
-            blocks += _questionnaire_blocks(result)
+    if not (any(debrief.values()) or context.source["questionnaires"]):
+        return Section()
+    blocks: list[Block] = [Heading(_("Débat-bilan"))]
+    for kind, label in DEBRIEF_COLUMNS:
+        if debrief[kind]:
+            blocks.append(Heading(str(label), 3))
+            blocks.append(BulletList([_idea_bullet(i) for i in debrief[kind]]))
+    return Section(blocks)
 
+
+def _questionnaires(context: MinutesContext) -> Section:
+    return Section([b for r in context.source["questionnaires"] for b in _questionnaire_blocks(r)])
+
+
+def register_sections() -> None:
+    """The meeting's own sections of the minutes; called from DeliberationConfig.ready()."""
+    register_minutes_section("header", order=10, build=_header)
+    register_minutes_section("summary", order=20, build=_summary)
+    register_minutes_section("participation", order=30, build=_participation)
+    register_minutes_section("timeline", order=40, build=_timeline)
+    register_minutes_section("ideas", order=50, build=_ideas)
+    register_minutes_section("groups", order=60, build=_groups)
+    register_minutes_section("questions", order=70, build=_questions)
+    register_minutes_section("debrief", order=90, build=_debrief)
+    register_minutes_section("questionnaires", order=100, build=_questionnaires)
+
+
+# --- Compilers ------------------------------------------------------------------------------
+
+
+def _idea_rows(source: dict[str, Any]) -> list[list[Any]]:
+    """The CSV export: one row per visible idea (IDEA_CSV_HEADERS)."""
     themes_by_id = {t["id"]: t["name"] for t in source["themes"]}
-    rows = [
+    return [
         [
             i["id"],
             i["kind"],
@@ -411,17 +348,65 @@ def compile_minutes(source: dict[str, Any]) -> MinutesDocument:
             "oui" if i["answered"] else "",
             i["created"],
         ]
-        for i in ideas
+        for i in source["ideas"]
     ]
+
+
+def compile_minutes(source: dict[str, Any]) -> MinutesDocument:
+    """The minutes of one meeting, from `selectors.minutes_source()` data: every registered
+    section (rooms.minutes) in order."""
+    context = MinutesContext(source)
+    meta: list[tuple[str, str]] = []
+    blocks: list[Block] = []
+    for section in minutes_sections():
+        part = section.build(context)
+        meta += part.meta
+        blocks += part.blocks
+    meeting = source["meeting"]
     return MinutesDocument(
         title=meeting["title"],
         meta=meta,
         blocks=blocks,
         data=source,
         csv_headers=IDEA_CSV_HEADERS,
-        csv_rows=rows,
+        csv_rows=_idea_rows(source),
         filename=pgettext("file name", "compte-rendu-%(code)s") % {"code": meeting["code"].lower()},
     )
+
+
+def _meeting_results(meeting: dict[str, Any]) -> list[Block]:
+    """One meeting inside an event report: its debrief columns, what other apps report (voting:
+    the votes), its questionnaires."""
+    blocks: list[Block] = []
+    for kind, label in DEBRIEF_COLUMNS:
+        items = meeting["debrief"][kind]
+        if items:
+            blocks.append(Heading(f"{label} — {meeting['title']}", 4))
+            notes = [Bullet(text=i["text"], note=_supports(i["support_count"])) for i in items]
+            blocks.append(BulletList(notes))
+    for section in minutes_sections():
+        if section.report is not None:
+            blocks += section.report(MinutesContext(meeting))
+    for result in meeting["questionnaires"]:
+        blocks += _questionnaire_blocks(result)
+    return blocks
+
+
+def _session_details(session: dict[str, Any]) -> list[Block]:
+    """Where a session came from, then the results of each of its meetings."""
+    details: list[Block] = []
+    if session["origin"]:
+        origin = session["origin"]
+        what = origin["idea"] or origin["theme"]
+        details.append(
+            Paragraph(
+                _("Issue de « %(meeting)s » : %(what)s")
+                % {"meeting": origin["meeting"], "what": what}
+            )
+        )
+    for meeting in session["meetings"]:
+        details += _meeting_results(meeting)
+    return details
 
 
 def compile_event_report(source: dict[str, Any]) -> MinutesDocument:
@@ -457,33 +442,7 @@ def compile_event_report(source: dict[str, Any]) -> MinutesDocument:
     else:
         blocks.append(Paragraph(_("Aucune séance.")))
     for session in source["sessions"]:
-        details: list[Block] = []
-        if session["origin"]:
-            origin = session["origin"]
-            what = origin["idea"] or origin["theme"]
-            details.append(
-                Paragraph(
-                    _("Issue de « %(meeting)s » : %(what)s")
-                    % {"meeting": origin["meeting"], "what": what}
-                )
-            )
-        for meeting in session["meetings"]:
-            for kind, label in DEBRIEF_COLUMNS:
-                items = meeting["debrief"][kind]
-                if items:
-                    details.append(Heading(f"{label} — {meeting['title']}", 4))
-                    details.append(
-                        BulletList(
-                            [
-                                Bullet(text=i["text"], note=_supports(i["support_count"]))
-                                for i in items
-                            ]
-                        )
-                    )
-            for vote in meeting["votes"]:
-                details += _vote_blocks(vote)
-            for result in meeting["questionnaires"]:
-                details += _questionnaire_blocks(result)
+        details = _session_details(session)
         if details:
             blocks.append(Heading(session["title"], 3))
             blocks += details

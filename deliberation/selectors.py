@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from rooms.minutes import minutes_parts
 from rooms.models import Meeting, Participant
 from rooms.roles import Actor
 from rooms.snapshot import SnapshotPart
@@ -215,39 +216,11 @@ def minutes_source(meeting_id: int) -> dict[str, Any]:
         ],
         "ideas": ideas,
         "groups": groups,
-        "votes": votes_for_minutes(meeting.pk),
+        **minutes_parts(meeting.pk),  # sections other apps add (voting: "votes")
         "questionnaires": [
             questionnaire_results(q) for q in meeting.questionnaires.all().order_by("pk")
         ],
     }
-
-
-def votes_for_minutes(meeting_id: int) -> list[dict[str, Any]]:
-    """Closed or published votes with their frozen results (empty if the voting app is absent)."""
-    try:
-        from voting.enums import BallotState
-        from voting.models import Vote
-    except ImportError:  # pragma: no cover - the voting app is optional for the minutes
-        return []
-    votes = (
-        Vote.objects.filter(
-            meeting_id=meeting_id, state__in=[BallotState.CLOSED, BallotState.PUBLISHED]
-        )
-        .prefetch_related("options")
-        .order_by("created_at", "pk")
-    )
-    return [
-        {
-            "id": v.pk,
-            "title": v.title,
-            "method": v.method,
-            "method_label": str(v.get_method_display()),
-            "settings": v.settings or {},
-            "options": {str(o.pk): o.label for o in v.options.all()},
-            "results": getattr(v, "cached_results", None) or {},
-        }
-        for v in votes
-    ]
 
 
 def questionnaire_results(questionnaire: Any) -> dict[str, Any]:
@@ -338,7 +311,7 @@ def event_report_source(event: Any) -> dict[str, Any]:
                         meeting=m, state=IdeaState.VISIBLE, kind="idea"
                     ).count(),
                     "debrief": debrief,
-                    "votes": votes_for_minutes(m.pk),
+                    **minutes_parts(m.pk),
                     "questionnaires": [questionnaire_results(q) for q in m.questionnaires.all()],
                 }
             )

@@ -13,6 +13,7 @@ class VotingConfig(AppConfig):
         from rooms import commands, snapshot
 
         from .commands import COMMANDS
+        from .minutes import register_sections
         from .passes import ticket_cancelled
         from .selectors import VOTES_PART
 
@@ -20,3 +21,4 @@ class VotingConfig(AppConfig):
         snapshot.register_part(VOTES_PART)
 
         registration_cancelled.connect(ticket_cancelled, dispatch_uid="voting.ticket_cancelled")
+        register_sections()  # the votes in the minutes (rooms.minutes)
