@@ -12,6 +12,7 @@ from informaction.text import clean_text
 from .debrief import (
     DEFAULT_QUESTIONS,
     QUESTION_MAX,
+    event_questionnaire_create,
     minutes_summary_update,
     normalised_questions,
     questionnaire_answer,
@@ -65,6 +66,7 @@ __all__ = [
     "TIMELINE_SPEAKER_MAX",
     "clean_text",  # the cleaning every text field gets (tests check it here)
     "clustering_help",
+    "event_questionnaire_create",
     "group_for_newcomer",
     "groups_bring_back",
     "groups_create",

@@ -5,23 +5,44 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from informaction.text import clean_text
 from rooms.errors import DomainError
+from rooms.events import RoomEvent
 from rooms.models import Meeting
+from rooms.roles import Actor
+from rooms.runner import Change, Unit, run_command
 
 from ..models import Questionnaire, QuestionnaireResponse
 
 
-def minutes_summary_update(*, meeting: Meeting, summary: str, place: str | None = None) -> None:
-    """The organizer's editable summary (and the place) printed in the minutes."""
-    meeting.minutes_summary = clean_text(summary or "")[:20000]
-    fields = ["minutes_summary"]
-    if place is not None:
-        meeting.place = clean_text(place)[:200]
-        fields.append("place")
-    meeting.save(update_fields=fields)
+def minutes_summary_update(
+    *, meeting_id: int, actor: Actor, client_id: str | None, summary: Any, place: Any = None
+) -> dict[str, Any]:
+    """The organizer's editable summary (and the place, unless None) printed in the minutes.
+
+    Emits "minutes.changed" to facilitators (phones never see the summary being written).
+    """
+
+    def change(meeting: Meeting, unit: Unit) -> Change:
+        meeting.minutes_summary = clean_text(summary or "")[:20000]
+        fields = ["minutes_summary"]
+        if place is not None:
+            meeting.place = clean_text(place)[:200]
+            fields.append("place")
+        meeting.save(update_fields=fields)
+        data = {"summary": meeting.minutes_summary, "place": meeting.place}
+        return data, RoomEvent("minutes.changed", mod=data)
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="minutes.summary",
+        client_id=client_id,
+        change=change,
+    )
 
 
 QUESTION_MAX = 12
@@ -58,11 +79,48 @@ DEFAULT_QUESTIONS = [
 
 
 def questionnaire_create(
-    *, title: str, questions: Any = None, meeting: Meeting | None = None, event: Any = None
-) -> Any:
-    """A questionnaire for one meeting or one event, reachable by an opaque token (QR code)."""
-    if (meeting is None) == (event is None):
-        raise ValueError("a questionnaire belongs to a meeting or to an event")
+    *, meeting_id: int, actor: Actor, client_id: str | None, title: Any, questions: Any = None
+) -> dict[str, Any]:
+    """A questionnaire for the meeting, reachable by an opaque token (QR code); the default
+    questions unless `questions` is given.
+
+    Raises DomainError("questionnaire.title_empty") or ("questionnaire.bad_questions"). Emits
+    "questionnaire.changed" to facilitators.
+    """
+
+    def change(meeting: Meeting, unit: Unit) -> Change:
+        questionnaire = _questionnaire_new(title, questions, meeting=meeting)
+        data = _questionnaire_payload(questionnaire)
+        reply = {"questionnaire": questionnaire.pk, "path": data["path"]}
+        return reply, RoomEvent("questionnaire.changed", mod=data)
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="questionnaire.create",
+        client_id=client_id,
+        change=change,
+    )
+
+
+def event_questionnaire_create(*, event: Any, title: Any, questions: Any = None) -> Questionnaire:
+    """A questionnaire for a whole event (no room: its pages are the organizers')."""
+    return _questionnaire_new(title, questions, event=event)
+
+
+def _questionnaire_payload(questionnaire: Questionnaire) -> dict[str, Any]:
+    """What a facilitator's screen shows of a questionnaire: its title, state and link."""
+    return {
+        "id": questionnaire.pk,
+        "title": questionnaire.title,
+        "open": questionnaire.is_open,
+        "path": reverse("questionnaire", kwargs={"token": questionnaire.token}),
+    }
+
+
+def _questionnaire_new(
+    title: Any, questions: Any, *, meeting: Meeting | None = None, event: Any = None
+) -> Questionnaire:
     title = clean_text(title or "")[:200]
     if not title:
         raise DomainError("questionnaire.title_empty", _("Donnez un titre au questionnaire."))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +16,8 @@ from rooms.runner import Change, Unit, run_command
 
 from ..enums import IdeaState
 from ..models import Idea
-from ._common import idea_event
+from ..selectors import _groups as groups_payload
+from ._common import idea_event, meeting_event
 from .meetings import meeting_create
 
 # Named and coloured as in the seminars: Blue, Red, Green, Yellow… (CSS colour names).
@@ -34,33 +34,62 @@ GROUP_PRESETS: tuple[tuple[str, str], ...] = (
 MAX_GROUPS = len(GROUP_PRESETS)
 
 
-@transaction.atomic
-def groups_create(*, parent: Meeting, count: int, facilitators: list[Any] | None = None) -> list:
+def groups_create(
+    *,
+    meeting_id: int,
+    actor: Actor,
+    client_id: str | None,
+    count: Any,
+    facilitators: list[Any] | None = None,
+) -> dict[str, Any]:
     """Split a meeting into `count` more parallel groups, each a child meeting with its own code,
-    QR, board and facilitators (the parent's by default). Colours continue after existing ones."""
-    parent = Meeting.objects.select_for_update().get(pk=parent.pk)
-    if parent.parent_id is not None:
-        raise DomainError("groups.nested", _("Un groupe ne se divise pas en sous-groupes."))
-    existing = list(Meeting.objects.filter(parent=parent).values_list("group_color", flat=True))
-    if not isinstance(count, int) or count < 1 or len(existing) + count > MAX_GROUPS:
-        raise DomainError("groups.bad_count", _("De 1 à %(max)s groupes en tout."), max=MAX_GROUPS)
-    free = [(name, color) for name, color in GROUP_PRESETS if color not in existing]
-    people = list(parent.facilitators.all()) if facilitators is None else facilitators
-    created = []
-    for name, color in free[:count]:
-        child = meeting_create(
-            owner=parent.owner,
-            title=f"{parent.title} — {_('Groupe')} {name}",
-            premoderation=parent.premoderation,
-        )
-        child.parent = parent
-        child.group_color = color
-        child.phase = RoomPhase.COLLECT
-        child.place = parent.place
-        child.save(update_fields=["parent", "group_color", "phase", "place"])
-        child.facilitators.set(people)
-        created.append(child)
-    return created
+    QR, board and facilitators (the parent's by default). Colours continue after existing ones.
+
+    Raises DomainError("groups.nested") or ("groups.bad_count"). Emits "meeting.changed" carrying
+    the plenary's `groups` (as in the snapshot).
+    """
+
+    def change(parent: Meeting, unit: Unit) -> Change:
+        if parent.parent_id is not None:
+            raise DomainError("groups.nested", _("Un groupe ne se divise pas en sous-groupes."))
+        existing = list(Meeting.objects.filter(parent=parent).values_list("group_color", flat=True))
+        if (
+            not isinstance(count, int)
+            or isinstance(count, bool)
+            or count < 1
+            or len(existing) + count > MAX_GROUPS
+        ):
+            raise DomainError(
+                "groups.bad_count", _("De 1 à %(max)s groupes en tout."), max=MAX_GROUPS
+            )
+        free = [(name, color) for name, color in GROUP_PRESETS if color not in existing]
+        people = list(parent.facilitators.all()) if facilitators is None else facilitators
+        created = [_group_create(parent, name, color, people) for name, color in free[:count]]
+        groups = groups_payload(parent)
+        return {"groups": [g.pk for g in created]}, meeting_event(parent, {"groups": groups})
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="groups.create",
+        client_id=client_id,
+        change=change,
+    )
+
+
+def _group_create(parent: Meeting, name: str, color: str, people: list[Any]) -> Meeting:
+    child = meeting_create(
+        owner=parent.owner,
+        title=f"{parent.title} — {_('Groupe')} {name}",
+        premoderation=parent.premoderation,
+    )
+    child.parent = parent
+    child.group_color = color
+    child.phase = RoomPhase.COLLECT
+    child.place = parent.place
+    child.save(update_fields=["parent", "group_color", "phase", "place"])
+    child.facilitators.set(people)
+    return child
 
 
 def group_for_newcomer(*, parent: Meeting) -> Meeting | None:
