@@ -133,7 +133,8 @@ def build() -> int:
             label="présente le module",
             offset=n * 150,
         )
-    for group in services.groups_create(parent=meeting, count=4):
+    services.groups_create(meeting_id=meeting.pk, actor=boss, client_id=None, count=4)
+    for group in Meeting.objects.filter(parent=meeting).order_by("pk"):
         for n in range(3):
             Idea.objects.create(
                 meeting=group, text=f"Proposition {n}\n- point un\n- point deux", pinned=True

@@ -1,4 +1,5 @@
-"""The room commands of ideas, moderation, phases, themes, the timeline and breakout groups.
+"""The room commands of ideas, moderation, phases, themes, the timeline, breakout groups and
+the minutes.
 
 Rows of the command table (rooms/commands.py), registered when the app is ready. The reference
 for clients is docs/protocol.md; a test checks that both say the same.
@@ -163,5 +164,21 @@ COMMANDS = (
         FACILITATOR,
         after_close=True,
     ),
+    Command("groups.create", services.groups_create, (req("count", int),), FACILITATOR),
     Command("groups.bring_back", services.groups_bring_back, (), FACILITATOR),
+    # After the meeting (also once it is closed): the minutes summary, questionnaires
+    Command(
+        "minutes.summary",
+        services.minutes_summary_update,
+        (req("summary", str), opt("place", str)),
+        FACILITATOR,
+        after_close=True,
+    ),
+    Command(
+        "questionnaire.create",
+        services.questionnaire_create,
+        (req("title", str), opt("questions", list)),
+        FACILITATOR,
+        after_close=True,
+    ),
 )

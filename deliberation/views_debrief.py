@@ -65,7 +65,9 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_export(request, pk)
     if request.method == "POST":
         services.minutes_summary_update(
-            meeting=meeting,
+            meeting_id=meeting.pk,
+            actor=_actor(request),
+            client_id=None,
             summary=request.POST.get("summary", ""),
             place=request.POST.get("place"),
         )
@@ -127,7 +129,12 @@ def groups_page(request: HttpRequest, pk: int) -> HttpResponse:
                     meeting_id=meeting.pk, actor=_actor(request), client_id=None
                 )
             else:
-                services.groups_create(parent=meeting, count=int(request.POST.get("count", "0")))
+                services.groups_create(
+                    meeting_id=meeting.pk,
+                    actor=_actor(request),
+                    client_id=None,
+                    count=int(request.POST.get("count", "0")),
+                )
             return redirect("groups", pk=meeting.pk)
         except (DomainError, ValueError) as exc:
             error = exc.render() if isinstance(exc, DomainError) else _("Nombre invalide.")
@@ -175,7 +182,10 @@ def _questionnaire_url(request: HttpRequest, questionnaire: Questionnaire) -> st
 def questionnaire_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_export(request, pk)
     services.questionnaire_create(
-        meeting=meeting, title=_("Votre avis sur « %(title)s »") % {"title": meeting.title}
+        meeting_id=meeting.pk,
+        actor=_actor(request),
+        client_id=None,
+        title=_("Votre avis sur « %(title)s »") % {"title": meeting.title},
     )
     return redirect("minutes", pk=meeting.pk)
 

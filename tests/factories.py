@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from deliberation import services
+from deliberation.models import Questionnaire
 from rooms import services as room_services
 from rooms.enums import RoomPhase
 from rooms.models import Meeting, Participant
@@ -42,6 +43,22 @@ def participant_actor(participant: Participant) -> Actor:
 
 def facilitator_actor(meeting: Meeting) -> Actor:
     return Actor(user_id=meeting.owner_id, facilitator=True)
+
+
+def make_questionnaire(meeting: Meeting, title: str = "Votre avis") -> Questionnaire:
+    """A questionnaire with the default questions, created by the meeting's owner (the room)."""
+    reply = services.questionnaire_create(
+        meeting_id=meeting.pk, actor=facilitator_actor(meeting), client_id=None, title=title
+    )
+    return Questionnaire.objects.get(pk=reply["data"]["questionnaire"])
+
+
+def make_groups(plenary: Meeting, count: int) -> list[Meeting]:
+    """`count` breakout groups of the plenary, created by its owner (the room)."""
+    reply = services.groups_create(
+        meeting_id=plenary.pk, actor=facilitator_actor(plenary), client_id=None, count=count
+    )
+    return list(Meeting.objects.filter(pk__in=reply["data"]["groups"]).order_by("pk"))
 
 
 def published(callbacks: list[Any]) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from tests.factories import (
     facilitator_actor,
     make_meeting,
     make_participant,
+    make_questionnaire,
     make_user,
     participant_actor,
     published,
@@ -303,7 +304,7 @@ def test_timeline_in_snapshot_for_facilitators_only():
 
 def test_questionnaire_answers_aggregate_and_replace():
     meeting = make_meeting()
-    q = services.questionnaire_create(meeting=meeting, title="Votre avis")
+    q = make_questionnaire(meeting, "Votre avis")
     services.questionnaire_answer(questionnaire=q, respondent="a", answers={"q1": "5", "q4": "Top"})
     services.questionnaire_answer(questionnaire=q, respondent="b", answers={"q1": 3, "q2": 4})
     services.questionnaire_answer(questionnaire=q, respondent="a", answers={"q1": 4})
@@ -324,14 +325,14 @@ def test_questionnaire_answers_aggregate_and_replace():
 
 @pytest.mark.parametrize("answers", [{"q1": 6}, {"q1": 0}, {"q1": "abc"}, {"q4": "x" * 1001}])
 def test_questionnaire_answer_refused(answers):
-    q = services.questionnaire_create(meeting=make_meeting(), title="Votre avis")
+    q = make_questionnaire(make_meeting(), "Votre avis")
 
     with pytest.raises(DomainError):
         services.questionnaire_answer(questionnaire=q, respondent="a", answers=answers)
 
 
 def test_questionnaire_phone_page_by_token(client):
-    q = services.questionnaire_create(meeting=make_meeting(), title="Votre avis")
+    q = make_questionnaire(make_meeting(), "Votre avis")
     url = reverse("questionnaire", kwargs={"token": q.token})
 
     page = client.get(url)
@@ -345,8 +346,8 @@ def test_questionnaire_phone_page_by_token(client):
 
 
 def test_compare_two_editions_side_by_side():
-    first = services.questionnaire_create(meeting=make_meeting(), title="2025")
-    second = services.questionnaire_create(meeting=make_meeting(), title="2026")
+    first = make_questionnaire(make_meeting(), "2025")
+    second = make_questionnaire(make_meeting(), "2026")
     services.questionnaire_answer(questionnaire=first, respondent="a", answers={"q1": 3})
     services.questionnaire_answer(questionnaire=second, respondent="a", answers={"q1": 5})
 

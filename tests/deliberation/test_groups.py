@@ -14,6 +14,7 @@ from rooms.models import Meeting
 from rooms.snapshot import board_snapshot
 from tests.factories import (
     facilitator_actor,
+    make_groups,
     make_meeting,
     make_participant,
     make_user,
@@ -29,7 +30,7 @@ def test_groups_create_named_coloured_with_parent_facilitators():
     plenary = make_meeting(title="Séminaire")
     plenary.facilitators.add(helper)
 
-    groups = services.groups_create(parent=plenary, count=4)
+    groups = make_groups(plenary, 4)
 
     assert [(g.title, g.group_color) for g in groups] == [
         ("Séminaire — Groupe Bleu", "royalblue"),
@@ -44,19 +45,19 @@ def test_groups_create_named_coloured_with_parent_facilitators():
 
 def test_groups_create_refuses_too_many_and_nesting():
     plenary = make_meeting()
-    (blue,) = services.groups_create(parent=plenary, count=1)
+    (blue,) = make_groups(plenary, 1)
 
     with pytest.raises(DomainError) as too_many:
-        services.groups_create(parent=plenary, count=8)
+        make_groups(plenary, 8)
     with pytest.raises(DomainError) as nested:
-        services.groups_create(parent=blue, count=1)
+        make_groups(blue, 1)
 
     assert (too_many.value.code, nested.value.code) == ("groups.bad_count", "groups.nested")
 
 
 def test_spread_evenly_sends_newcomer_to_smallest_group(client):
     plenary = make_meeting()
-    blue, red = services.groups_create(parent=plenary, count=2)
+    blue, red = make_groups(plenary, 2)
     make_participant(blue)
 
     response = client.get(reverse("group-spread", kwargs={"code": plenary.join_code}))
@@ -67,7 +68,7 @@ def test_spread_evenly_sends_newcomer_to_smallest_group(client):
 
 def test_bring_back_copies_pinned_proposals_grouped_once(django_capture_on_commit_callbacks):
     plenary = make_meeting()
-    blue, red = services.groups_create(parent=plenary, count=2)
+    blue, red = make_groups(plenary, 2)
     for group, texts in ((blue, ["Un jardin\n- bacs\n- compost", "Non retenue"]), (red, ["Vélos"])):
         person = make_participant(group)
         for text in texts:
@@ -104,7 +105,7 @@ def test_group_proposals_in_minutes_with_bullet_points():
     from deliberation import exporters, minutes
 
     plenary = make_meeting(title="Séminaire")
-    (blue,) = services.groups_create(parent=plenary, count=1)
+    (blue,) = make_groups(plenary, 1)
     idea = Idea.objects.create(
         meeting=blue, text="Un jardin partagé\n- des bacs\n- un composteur", pinned=True
     )
@@ -119,7 +120,7 @@ def test_group_proposals_in_minutes_with_bullet_points():
 
 def test_participant_cannot_read_another_groups_hidden_drafts():
     plenary = make_meeting()
-    blue, red = services.groups_create(parent=plenary, count=2)
+    blue, red = make_groups(plenary, 2)
     Meeting.objects.filter(pk=red.pk).update(premoderation=True)
     author = make_participant(red)
     services.idea_submit(

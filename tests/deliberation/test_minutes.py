@@ -19,6 +19,7 @@ from tests.factories import (
     facilitator_actor,
     make_meeting,
     make_participant,
+    make_questionnaire,
     make_user,
     participant_actor,
 )
@@ -84,8 +85,13 @@ def rich_meeting():
     _submit(meeting, karim, "Trop de bruit dans la salle", kind="critique")
     _submit(meeting, karim, "Prévoir des micros", kind="improvement")
     services.minutes_summary_update(
-        meeting=meeting, summary="Une soirée riche.\n\nÀ suivre.", place="Salle des fêtes"
+        meeting_id=meeting.pk,
+        actor=boss,
+        client_id=None,
+        summary="Une soirée riche.\n\nÀ suivre.",
+        place="Salle des fêtes",
     )
+    meeting.refresh_from_db()
     return meeting
 
 
@@ -292,7 +298,7 @@ def test_minutes_page_needs_facilitator(client):
 
 def test_minutes_page_preview_summary_and_download(client):
     meeting = rich_meeting()
-    services.questionnaire_create(meeting=meeting, title="Votre avis")
+    make_questionnaire(meeting, "Votre avis")
     client.force_login(meeting.owner)
     url = reverse("minutes", kwargs={"pk": meeting.pk})
 

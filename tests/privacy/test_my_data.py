@@ -10,7 +10,7 @@ from django.test import Client
 from deliberation import services
 from deliberation.models import Idea, QuestionnaireResponse
 from rooms.models import Participant
-from tests.factories import participant_actor
+from tests.factories import make_questionnaire, participant_actor
 
 from .conftest import join
 
@@ -101,7 +101,7 @@ def test_erase_removes_name_device_and_free_text_but_keeps_ideas(client, meeting
     services.idea_submit(
         meeting_id=meeting.pk, actor=participant_actor(lea), client_id=None, text="Un marché bio"
     )
-    questionnaire = services.questionnaire_create(meeting=meeting, title="Votre avis")
+    questionnaire = make_questionnaire(meeting, "Votre avis")
     keys = [q["key"] for q in questionnaire.questions]
     client.post(
         f"/q/{questionnaire.token}/", {keys[0]: "4", keys[-1]: "Merci, c'était Léa de Crest"}

@@ -20,7 +20,7 @@ from privacy.models import PrivacyPolicy
 from privacy.retention import add_months
 from rooms import services as room_services
 from rooms.models import ClientCommand, Meeting, Participant
-from tests.factories import make_meeting, participant_actor
+from tests.factories import make_meeting, make_questionnaire, participant_actor
 from tests.factories_events import make_event, make_organization, make_session
 from voting.models import Ballot, Vote, VoterPass
 
@@ -57,7 +57,7 @@ def populated_meeting() -> Meeting:
     Ballot.objects.create(vote=vote, participant=karim, content={"approved": [1]})
     VoterPass.objects.create(meeting=meeting, source="link", name="Karim B.", participant=karim)
     VoterPass.objects.create(meeting=meeting, source="link", name="Zoé N.", token="unused-link")
-    questionnaire = services.questionnaire_create(meeting=meeting, title="Votre avis")
+    questionnaire = make_questionnaire(meeting, "Votre avis")
     keys = [q["key"] for q in questionnaire.questions]
     services.questionnaire_answer(
         questionnaire=questionnaire,
@@ -148,7 +148,7 @@ def past_event_with_registrations():
     session = make_session(event, capacity=1)
     awa = event_services.registration_create(session=session, name="Awa", email="awa@example.org")
     ben = event_services.registration_create(session=session, name="Ben", email="ben@example.org")
-    questionnaire = services.questionnaire_create(event=event, title="Bilan")
+    questionnaire = services.event_questionnaire_create(event=event, title="Bilan")
     keys = [q["key"] for q in questionnaire.questions]
     services.questionnaire_answer(
         questionnaire=questionnaire, respondent="r1", answers={keys[0]: 3, keys[-1]: "Bravo Awa"}
