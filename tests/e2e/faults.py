@@ -1,7 +1,8 @@
 """Test-only fault injection for the e2e server of tests/e2e/test_resend.py.
 
 Installed only by tests/e2e/settings_faults.py (never by informaction.settings): an idea whose
-text contains FAIL_ONCE makes `services.idea_submit` raise the first time that text arrives,
+text contains FAIL_ONCE makes `idea.submit`'s service (its row of the command table) raise the
+first time that text arrives,
 so the consumer answers `server.error` (nothing stored); the same text succeeds afterwards.
 """
 
@@ -21,9 +22,13 @@ class FaultsConfig(AppConfig):
     label = "e2e_faults"
 
     def ready(self) -> None:
-        from deliberation import services
+        import dataclasses
 
-        original = services.idea_submit
+        from rooms import commands
+
+        row = commands.command_named("idea.submit")
+        assert row is not None, "e2e_faults must come after deliberation in INSTALLED_APPS"
+        original = row.service
         failed: set[str] = set()
         lock = threading.Lock()
 
@@ -38,4 +43,4 @@ class FaultsConfig(AppConfig):
                     raise RuntimeError("injected fault (tests/e2e/faults.py)")
             return original(**kwargs)
 
-        services.idea_submit = idea_submit
+        commands._table["idea.submit"] = dataclasses.replace(row, service=idea_submit)
