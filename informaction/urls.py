@@ -8,7 +8,9 @@ urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("programme/", include("events.urls")),
-    path("votes/", include("voting.urls")),
+    path(
+        "", include("voting.urls")
+    ),  # /votes/…, and the voting links of a room (/j/…, /reunions/…)
     path("confidentialite/", include("privacy.urls")),
     path("", include("deliberation.urls")),
 ]
