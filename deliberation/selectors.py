@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import Prefetch
@@ -71,6 +72,13 @@ def _personal_board(meeting: Meeting, actor: Actor, public: dict[str, Any]) -> d
 
 
 BOARD_PART = SnapshotPart("board", _facilitator_board, _public_board, _personal_board)
+
+
+def ideas_for_vote(meeting: Meeting, ids: Collection[int]) -> dict[int, str]:
+    """The visible ideas of `meeting` among `ids`, with their label (title, else text): what a
+    vote may offer as options (registered with rooms/sources.py in deliberation/apps.py)."""
+    rows = Idea.objects.filter(meeting=meeting, pk__in=ids, state=IdeaState.VISIBLE)
+    return {pk: title or text for pk, title, text in rows.values_list("pk", "title", "text")}
 
 
 def _with_details(ideas: Any) -> Any:

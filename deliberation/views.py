@@ -2,36 +2,31 @@
 
 from __future__ import annotations
 
-import secrets
 import threading
 import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from informaction.qr import qr_svg
+from rooms import pages
 from rooms import selectors as room_selectors
 from rooms import services as room_services
 from rooms.errors import DomainError
+from rooms.forms import JoinCodeForm, JoinForm
 from rooms.models import Meeting
-from rooms.roles import is_facilitator
-from voting import passes
-from voting import selectors as voting_selectors
-from voting.forms import LinksForm
+from rooms.web import device_of, facilitated_meeting, meeting_or_404, new_device, remember_device
 
 from . import services
-from .forms import JoinCodeForm, JoinForm, MeetingForm
+from .forms import MeetingForm
 from .payloads import max_lengths
-
-DEVICE_SALT = "informaction.device"
 
 
 def join_url(request: HttpRequest, meeting: Meeting) -> str:
@@ -40,51 +35,6 @@ def join_url(request: HttpRequest, meeting: Meeting) -> str:
     if settings.SITE_URL:
         return settings.SITE_URL + path
     return request.build_absolute_uri(path)
-
-
-def _device(request: HttpRequest) -> str | None:
-    value = request.COOKIES.get(settings.PARTICIPANT_COOKIE_NAME)
-    if not value:
-        return None
-    try:
-        return signing.Signer(salt=DEVICE_SALT).unsign(value)
-    except signing.BadSignature:
-        return None
-
-
-def device_of(request: HttpRequest) -> str | None:
-    """The device id in the signed participant cookie, or None (no cookie, forged cookie)."""
-    return _device(request)
-
-
-def new_device() -> str:
-    """A fresh device id for a phone that has no cookie yet."""
-    return secrets.token_urlsafe(24)
-
-
-def remember_device(response: HttpResponse, device: str) -> HttpResponse:
-    """Set the signed, httpOnly participant cookie that identifies this phone from now on."""
-    response.set_cookie(
-        settings.PARTICIPANT_COOKIE_NAME,
-        signing.Signer(salt=DEVICE_SALT).sign(device),
-        max_age=settings.PARTICIPANT_COOKIE_AGE,
-        httponly=True,
-        secure=settings.SESSION_COOKIE_SECURE,
-        samesite="Lax",
-    )
-    return response
-
-
-def facilitated_meeting(request: HttpRequest, pk: int) -> Meeting:
-    """The meeting `pk` if the logged-in user facilitates it; 404 otherwise."""
-    return _facilitated_meeting(request, pk)
-
-
-def _facilitated_meeting(request: HttpRequest, pk: int) -> Meeting:
-    meeting = get_object_or_404(Meeting, pk=pk)
-    if not is_facilitator(request.user, meeting):
-        raise Http404
-    return meeting
 
 
 HOME_PROGRAMMES = 3
@@ -119,19 +69,6 @@ def join_by_code(request: HttpRequest) -> HttpResponse:
     )
 
 
-def meeting_or_404(request: HttpRequest, code: str) -> Meeting | HttpResponse:
-    """The meeting with this join code, or the "unknown meeting" page (404) to return."""
-    meeting = room_selectors.meeting_by_code(code)
-    if meeting is None:
-        return render(
-            request,
-            "deliberation/join_unknown.html",
-            {"code": code[:12], "code_form": JoinCodeForm()},
-            status=404,
-        )
-    return meeting
-
-
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, code: str) -> HttpResponse:
     """The URL in the QR code: a one-tap join, no account."""
@@ -140,7 +77,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         return meeting
     if meeting.join_code != code:
         return redirect("join", code=meeting.join_code)
-    device = _device(request)
+    device = device_of(request)
     participant = room_selectors.participant_for_device(meeting, device)
     form = JoinForm(
         request.POST or None,
@@ -199,7 +136,7 @@ def phone(request: HttpRequest, code: str) -> HttpResponse:
     meeting = room_selectors.meeting_by_code(code)
     if meeting is None:
         raise Http404
-    participant = room_selectors.participant_for_device(meeting, _device(request))
+    participant = room_selectors.participant_for_device(meeting, device_of(request))
     if participant is None:
         return redirect("join", code=meeting.join_code)
     return render(
@@ -208,9 +145,9 @@ def phone(request: HttpRequest, code: str) -> HttpResponse:
         {
             "meeting": meeting,
             "participant": participant,
-            "registered": voting_selectors.is_registered(participant),
             "limits": max_lengths(),
             "ws_path": reverse("ws-room-doc", kwargs={"code": meeting.join_code}),
+            **pages.page_context("phone", request, meeting, participant),
         },
     )
 
@@ -247,7 +184,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _facilitated_meeting(request, pk)
+    meeting = facilitated_meeting(request, pk)
     url = join_url(request, meeting)
     return render(
         request,
@@ -256,8 +193,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "join_url": url,
             "qr": qr_svg(url, title=_("Code QR pour rejoindre")),
-            "links_form": LinksForm(),
-            "voters": passes.summary(meeting),
+            **pages.page_context("meeting-detail", request, meeting),
         },
     )
 
@@ -265,7 +201,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def board(request: HttpRequest, pk: int) -> HttpResponse:
     """The projector view, with the facilitator's moderation panel."""
-    meeting = _facilitated_meeting(request, pk)
+    meeting = facilitated_meeting(request, pk)
     from . import clustering
 
     threading.Thread(target=clustering.warm_up, daemon=True).start()
@@ -301,7 +237,7 @@ def _theme_presets() -> list[dict[str, str]]:
 @login_required
 def poster(request: HttpRequest, pk: int) -> HttpResponse:
     """A printable A4 poster with the QR code and the join code."""
-    meeting = _facilitated_meeting(request, pk)
+    meeting = facilitated_meeting(request, pk)
     url = join_url(request, meeting)
     return render(
         request,

@@ -20,10 +20,11 @@ from rooms import selectors as room_selectors
 from rooms.errors import DomainError
 from rooms.models import Meeting
 from rooms.roles import Actor, is_facilitator
+from rooms.web import device_of
 
 from . import exporters, minutes, selectors, services
 from .models import Idea, Questionnaire, Theme
-from .views import _device, join_url
+from .views import join_url
 
 QUESTIONNAIRE_COOKIE = "ia_questionnaire"
 
@@ -195,7 +196,7 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
     """The phone page reached by QR code: a few 1–5 scales and free text, no account."""
     item = get_object_or_404(Questionnaire, token=token)
     signer = signing.Signer(salt="informaction.questionnaire")
-    respondent = _device(request)
+    respondent = device_of(request)
     if respondent is None:
         try:
             respondent = signer.unsign(request.COOKIES.get(QUESTIONNAIRE_COOKIE, ""))
@@ -219,7 +220,7 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
         {"questionnaire": item, "error": error, "done": done, "scale": range(1, 6)},
         status=400 if error else 200,
     )
-    if request.method == "POST" and respondent and not _device(request):
+    if request.method == "POST" and respondent and not device_of(request):
         response.set_cookie(
             QUESTIONNAIRE_COOKIE,
             signer.sign(respondent),

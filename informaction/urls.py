@@ -15,7 +15,8 @@ urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("programme/", include((programme_urlpatterns, events_urls.app_name))),
-    path("votes/", include("voting.urls")),
+    # /votes/…, and the voting links of a room (/j/…, /reunions/…)
+    path("", include("voting.urls")),
     path("confidentialite/", include("privacy.urls")),
     path("", include("deliberation.urls")),
 ]

@@ -11,12 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from deliberation.views import device_of
 from events.models import Organization, Registration
 from events.permissions import can_manage_organization
 from rooms import selectors as room_selectors
 from rooms import services as room_services
 from rooms.errors import DomainError
+from rooms.web import device_of
 
 from . import services
 from .forms import EraseForm, ExportForm, ListedForm, PolicyForm

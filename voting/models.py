@@ -10,7 +10,6 @@ from django.conf import settings as django_settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from deliberation.models import Idea
 from rooms.models import Meeting, Participant
 
 from .enums import BallotState, PaperSource, RegistrationSource, RevealMode, VoteMethod
@@ -55,7 +54,8 @@ class Vote(models.Model):
 class VoteOption(models.Model):
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="options")
     label = models.CharField(_("libellé"), max_length=200)
-    idea = models.ForeignKey(Idea, null=True, blank=True, on_delete=models.SET_NULL)
+    # A lazy reference: voting does not import deliberation (docs/architecture.md).
+    idea = models.ForeignKey("deliberation.Idea", null=True, blank=True, on_delete=models.SET_NULL)
     theme = models.CharField(_("thème"), max_length=200, blank=True)
     position = models.PositiveIntegerField(default=0)
 

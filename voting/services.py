@@ -17,8 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from deliberation.enums import IdeaState
-from deliberation.models import Idea
 from informaction.text import clean_text
 from rooms.enums import RoomPhase
 from rooms.errors import DomainError
@@ -26,6 +24,7 @@ from rooms.events import RoomEvent
 from rooms.models import Meeting, Participant
 from rooms.roles import Actor
 from rooms.runner import Change, Unit, run_command
+from rooms.sources import vote_candidates
 
 from . import selectors, tally
 from .counting import DEFAULT_MAX_DOTS, grade_scale
@@ -141,10 +140,8 @@ def _option_specs(meeting: Meeting, options: Any) -> list[dict[str, Any]]:
     idea_ids = [o.get("idea") for o in options if isinstance(o, dict) and "idea" in o]
     if any(isinstance(i, bool) or not isinstance(i, int) for i in idea_ids):
         raise DomainError("vote.bad_option", _("Une option est illisible."))
-    ideas = {
-        idea.pk: idea
-        for idea in Idea.objects.filter(meeting=meeting, pk__in=idea_ids, state=IdeaState.VISIBLE)
-    }
+    # The board's visible ideas among them, with their labels (rooms/sources.py).
+    ideas = vote_candidates(meeting, "idea", idea_ids)
     specs: list[dict[str, Any]] = []
     for raw in options:
         if not isinstance(raw, dict) or not any(k in raw for k in ("idea", "theme", "label")):
@@ -154,14 +151,14 @@ def _option_specs(meeting: Meeting, options: Any) -> list[dict[str, Any]]:
         if not isinstance(label, str) or not isinstance(theme, str):
             raise DomainError("vote.bad_option", _("Une option est illisible."))
         label, theme = clean_text(label), clean_text(theme)
-        idea = None
+        idea_id = None
         if "idea" in raw:
-            idea = ideas.get(raw["idea"])
-            if idea is None:
+            idea_id = raw["idea"]
+            if idea_id not in ideas:
                 raise DomainError(
                     "vote.unknown_idea", _("Une idée choisie n'existe pas ou n'est pas visible.")
                 )
-            label = label or clean_text(idea.title or idea.text)[:MAX_LABEL]
+            label = label or clean_text(ideas[idea_id])[:MAX_LABEL]
         label = label or theme
         if not label:
             raise DomainError("vote.bad_option", _("Une option n'a pas de libellé."))
@@ -171,8 +168,8 @@ def _option_specs(meeting: Meeting, options: Any) -> list[dict[str, Any]]:
                 _("Libellé trop long (%(max)s caractères au plus)."),
                 max=MAX_LABEL,
             )
-        specs.append({"label": label, "theme": theme, "idea": idea})
-    seen_ideas = [s["idea"].pk for s in specs if s["idea"] is not None]
+        specs.append({"label": label, "theme": theme, "idea_id": idea_id})
+    seen_ideas = [s["idea_id"] for s in specs if s["idea_id"] is not None]
     seen_labels = [s["label"].casefold() for s in specs]
     if len(set(seen_ideas)) != len(seen_ideas) or len(set(seen_labels)) != len(seen_labels):
         raise DomainError("vote.duplicate_option", _("Une option figure deux fois."))

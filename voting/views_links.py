@@ -24,18 +24,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from deliberation.forms import JoinForm
-from deliberation.views import (
-    device_of,
-    facilitated_meeting,
-    meeting_or_404,
-    new_device,
-    remember_device,
-)
 from informaction.qr import qr_svg
 from rooms import selectors as room_selectors
 from rooms.errors import DomainError
+from rooms.forms import JoinForm
 from rooms.models import Meeting
+from rooms.web import device_of, facilitated_meeting, meeting_or_404, new_device, remember_device
 
 from . import passes
 from .enums import RegistrationSource

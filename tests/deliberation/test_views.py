@@ -105,6 +105,17 @@ def test_board_needs_the_meeting_facilitator(client):
     assert "<b>publique</b>" not in html
 
 
+def test_meeting_detail_links_staff_to_the_meeting_in_the_admin(client):
+    meeting = make_meeting(owner=make_user(is_staff=True))
+    client.force_login(meeting.owner)
+
+    response = client.get(reverse("meeting-detail", kwargs={"pk": meeting.pk}))
+
+    assert response.status_code == 200
+    admin_url = reverse("admin:rooms_meeting_change", args=[meeting.pk])
+    assert f'href="{admin_url}"' in response.content.decode()
+
+
 def test_qr_code_decodes_to_absolute_join_url(client):
     meeting = make_meeting()
 
