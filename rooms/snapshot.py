@@ -9,7 +9,6 @@ their parts when their app is ready (deliberation/apps.py, voting/apps.py).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -67,22 +66,20 @@ def board_snapshot(meeting_id: int, actor: Actor, meeting: Meeting | None = None
 
 
 # When a room of phones connects (or reconnects after a Wi-Fi drop) the public views are read once,
-# not once per phone. Per process: (meeting, language) → (time, room version, views). Every change
-# a screen shows takes a room sequence number, so the version says when the views are stale.
-_public_cache: dict[tuple[int, str], tuple[float, int, dict[str, Any]]] = {}
-PUBLIC_VIEWS_MAX_AGE = 2.0
+# not once per phone. Per process: (meeting, language) → (room version, views). Every change a
+# screen shows takes a room sequence number, so the version alone says when the views are stale.
+_public_cache: dict[tuple[int, str], tuple[int, dict[str, Any]]] = {}
 
 
 def _public_views(meeting: Meeting) -> dict[str, Any]:
     key = (meeting.pk, translation.get_language() or "")
-    now = time.monotonic()
     hit = _public_cache.get(key)
-    if hit is not None and hit[1] == meeting.seq and now - hit[0] < PUBLIC_VIEWS_MAX_AGE:
-        return hit[2]
+    if hit is not None and hit[0] == meeting.seq:
+        return hit[1]
     views = {name: part.public(meeting) for name, part in _parts.items()}
     if len(_public_cache) > 200:
         _public_cache.clear()
-    _public_cache[key] = (now, meeting.seq, views)
+    _public_cache[key] = (meeting.seq, views)
     return views
 
 

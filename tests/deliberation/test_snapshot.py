@@ -94,3 +94,20 @@ def test_pending_and_hidden_ideas_only_in_their_authors_snapshot_in_order():
     ]
     assert karim_view == [(first, IdeaState.VISIBLE), (last, IdeaState.VISIBLE)]
     assert [i["id"] for i in board] == [first, pending, last]
+
+
+def test_public_part_is_reused_however_old_while_the_room_version_holds(monkeypatch):
+    import time
+
+    meeting = make_meeting()
+    lea, karim = make_participant(meeting), make_participant(meeting)
+    post(meeting, lea, "Des bancs")
+    first = snapshot(meeting, lea)
+    an_hour_later = time.monotonic() + 3600
+    monkeypatch.setattr(time, "monotonic", lambda: an_hour_later)
+
+    with CaptureQueriesContext(connection) as later:
+        second = snapshot(meeting, karim)
+
+    assert second["version"] == first["version"]
+    assert not any('FROM "deliberation_theme"' in q["sql"] for q in later.captured_queries)
