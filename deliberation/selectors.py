@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from rooms.minutes import minutes_parts
 from rooms.models import Meeting, Participant
@@ -356,3 +356,18 @@ def event_report_source(event: Any) -> dict[str, Any]:
             questionnaire_results(q) for q in Questionnaire.objects.filter(event=event)
         ],
     }
+
+
+def authored_idea_events(meeting: Meeting, participant_ids: list[int]) -> list[Any]:
+    """The ideas that show these participants' names (their own, and the ideas theirs were merged
+    into), as events carrying every audience's view again (rooms.services.people_changed)."""
+    from .services._common import idea_event
+
+    ideas = (
+        Idea.objects.filter(meeting=meeting)
+        .filter(Q(author_id__in=participant_ids) | Q(merged_ideas__author_id__in=participant_ids))
+        .exclude(state__in=[IdeaState.DELETED, IdeaState.MERGED])
+        .distinct()
+        .order_by("pk")
+    )
+    return [idea_event(idea, meeting) for idea in _with_details(ideas)]

@@ -20,6 +20,7 @@ from deliberation.models import Idea, QuestionnaireResponse, Support
 from events.enums import ACTIVE_STATUSES
 from events.models import Event, Organization, OutgoingMail, Registration, new_token
 from rooms.models import ClientCommand, Meeting, Participant
+from rooms.services import people_changed
 
 from .models import DEFAULT_RETENTION_MONTHS, PrivacyPolicy
 
@@ -152,6 +153,8 @@ def erase_participants(participants: QuerySet[Participant]) -> int:
         participant.save(update_fields=["display_name", "listed", "device"])
     ClientCommand.objects.filter(actor__in=[f"p:{p.pk}" for p in rows]).delete()
     _erase_voter_pass_names(rows)
+    for meeting_id in {p.meeting_id for p in rows}:  # screens stop showing the names
+        people_changed(meeting_id, [p.pk for p in rows if p.meeting_id == meeting_id])
     return len(rows)
 
 

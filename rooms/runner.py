@@ -78,17 +78,20 @@ class Unit:
             data, events = change(meeting, self)
         if isinstance(events, RoomEvent):
             events = [events]
-        events = events or [NOOP]
-        first = meeting.seq + 1
-        meeting.seq += len(events)
+        self.emit(events or [NOOP])
         reply = {"seq": meeting.seq, "data": data}
         if client_id:
             self.stored[key] = reply
             self._new_commands.append(
                 ClientCommand(meeting=meeting, actor=actor.key, client_id=client_id, reply=reply)
             )
-        self._events.extend((first + offset, event) for offset, event in enumerate(events))
         return reply
+
+    def emit(self, events: list[RoomEvent]) -> None:
+        """Number `events` with the room's next sequence numbers; broadcast after commit."""
+        first = self.meeting.seq + 1
+        self.meeting.seq += len(events)
+        self._events.extend((first + offset, event) for offset, event in enumerate(events))
 
     def finish(self) -> None:
         """The deferred writes, the room's sequence, the stored replies, the broadcast after
@@ -147,6 +150,20 @@ def run_command(
             raise
         return stored
     return reply
+
+
+def run_system_change(*, meeting_id: int, change: Callable[[Meeting], list[RoomEvent]]) -> None:
+    """A change no client sent (a name erased, a phone renamed from a page) that screens show:
+    the events `change` returns take the room's next numbers and are broadcast after commit."""
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).first()
+        if meeting is None:
+            return
+        events = change(meeting)
+        if events:
+            unit = Unit(meeting)
+            unit.emit(events)
+            unit.finish()
 
 
 Call = tuple[Callable[..., Reply], dict[str, Any]]

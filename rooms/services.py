@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,9 @@ from informaction.text import clean_text
 
 from .enums import RoomPhase
 from .errors import DomainError
+from .events import RoomEvent
 from .models import Meeting, Participant
+from .runner import run_system_change
 
 # No O/0, I/1/L: a code read aloud or from the back of a room must not be ambiguous.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -67,4 +70,26 @@ def _join(meeting: Meeting, device: str, name: str) -> Participant:
     if not created and name and name != participant.display_name:
         participant.display_name = name
         participant.save(update_fields=["display_name"])
+        people_changed(meeting.pk, [participant.pk])
     return participant
+
+
+PeopleViews = Callable[[Meeting, list[int]], list[RoomEvent]]
+_people_views: list[PeopleViews] = []
+
+
+def register_people_views(views: PeopleViews) -> None:
+    """Register what screens show of participants (e.g. the author of an idea): called with the
+    meeting and the participants whose name changed, it returns the events that show it anew."""
+    if views not in _people_views:
+        _people_views.append(views)
+
+
+def people_changed(meeting_id: int, participant_ids: list[int]) -> None:
+    """Participants' names changed (renamed, erased): every screen that shows them gets the
+    change, with the room's next numbers (so cached snapshots are never stale)."""
+
+    def change(meeting: Meeting) -> list[RoomEvent]:
+        return [event for views in _people_views for event in views(meeting, participant_ids)]
+
+    run_system_change(meeting_id=meeting_id, change=change)

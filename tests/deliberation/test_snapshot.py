@@ -111,3 +111,42 @@ def test_public_part_is_reused_however_old_while_the_room_version_holds(monkeypa
 
     assert second["version"] == first["version"]
     assert not any('FROM "deliberation_theme"' in q["sql"] for q in later.captured_queries)
+
+
+def test_a_phone_renamed_from_the_join_page_shows_its_new_name_in_the_next_snapshots():
+    from rooms import services as room_services
+
+    meeting = make_meeting()
+    lea, karim = make_participant(meeting, "Léa"), make_participant(meeting, "Karim")
+    post(meeting, lea, "Des bancs")
+    before = snapshot(meeting, karim)  # the public part is cached at this version
+
+    room_services.participant_join(meeting=meeting, device=lea.device, display_name="Léa M.")
+    after = snapshot(meeting, karim)
+
+    assert [i["author"] for i in before["ideas"]] == ["Léa"]
+    assert [i["author"] for i in after["ideas"]] == ["Léa M."]
+    assert after["version"] == before["version"] + 1
+
+
+def test_an_erased_phone_s_name_leaves_every_screen_and_its_ideas_stay(
+    django_capture_on_commit_callbacks,
+):
+    from privacy.services import erase_participant
+    from tests.factories import published
+
+    meeting = make_meeting()
+    lea, karim = make_participant(meeting, "Léa"), make_participant(meeting, "Karim")
+    bancs = post(meeting, lea, "Des bancs")
+    before = snapshot(meeting, karim)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        erase_participant(lea)
+    after = snapshot(meeting, karim)
+
+    assert [i["author"] for i in before["ideas"]] == ["Léa"]
+    assert [(i["id"], i["author"]) for i in after["ideas"]] == [(bancs, None)]
+    (event,) = published(callbacks)
+    assert event["type"] == "idea.changed"
+    assert event["public"]["author"] is None
+    assert event["seq"] == after["version"] == before["version"] + 1
