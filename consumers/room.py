@@ -20,7 +20,6 @@ from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.core import signing
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation.trans_real import (
@@ -33,6 +32,7 @@ from rooms.commands import Command, command_named
 from rooms.errors import DomainError
 from rooms.roles import Actor, actor_for, facilitates
 from rooms.snapshot import board_snapshot
+from rooms.web import device_from_cookie
 
 from . import protocol
 from .batcher import CommandFailed, RoomBatcher
@@ -80,16 +80,6 @@ class SnapshotBudget:
 
 class SocketEnded(Exception):
     """The socket was told why and closed: nothing more to answer."""
-
-
-def device_from_cookie(value: str | None) -> str | None:
-    """The device token inside the signed participant cookie, or None if absent or forged."""
-    if not value:
-        return None
-    try:
-        return signing.Signer(salt="informaction.device").unsign(value)
-    except signing.BadSignature:
-        return None
 
 
 def _language(scope: dict[str, Any]) -> str:

@@ -18,19 +18,23 @@ from .forms import JoinCodeForm
 from .models import Meeting
 from .roles import is_facilitator
 
-# The socket reads the same cookie (consumers/room.py): keep the salt in step.
 DEVICE_SALT = "informaction.device"
 
 
-def device_of(request: HttpRequest) -> str | None:
-    """The device id in the signed participant cookie, or None (no cookie, forged cookie)."""
-    value = request.COOKIES.get(settings.PARTICIPANT_COOKIE_NAME)
+def device_from_cookie(value: str | None) -> str | None:
+    """The device id inside a signed participant cookie's value, or None (absent or forged).
+    The page and the socket (consumers/room.py) both read the cookie with it."""
     if not value:
         return None
     try:
         return signing.Signer(salt=DEVICE_SALT).unsign(value)
     except signing.BadSignature:
         return None
+
+
+def device_of(request: HttpRequest) -> str | None:
+    """The device id in the request's participant cookie, or None (no cookie, forged cookie)."""
+    return device_from_cookie(request.COOKIES.get(settings.PARTICIPANT_COOKIE_NAME))
 
 
 def new_device() -> str:

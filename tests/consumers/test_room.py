@@ -16,6 +16,7 @@ from django.test import Client
 from deliberation.models import Idea
 from informaction.asgi import application
 from rooms.models import Meeting
+from rooms.web import DEVICE_SALT
 from tests.factories import make_meeting, make_participant
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -93,7 +94,7 @@ class Screen:
 
 
 def participant_cookie(device: str) -> str:
-    value = signing.Signer(salt="informaction.device").sign(device)
+    value = signing.Signer(salt=DEVICE_SALT).sign(device)
     return f"{settings.PARTICIPANT_COOKIE_NAME}={value}"
 
 
