@@ -225,9 +225,7 @@ def test_320px_with_200_percent_text_neither_scrolls_sideways_nor_hides_the_logo
 
     context = browser.new_context(**SMALL)
     page = context.new_page()
-    page.add_init_script(
-        f"document.addEventListener('DOMContentLoaded', () => {{ {BIG_TEXT}; }})"
-    )
+    page.add_init_script(f"document.addEventListener('DOMContentLoaded', () => {{ {BIG_TEXT}; }})")
     pages = {
         "join": f"/j/{CODE}",
         "programme": f"/programme/{FESTIVAL}/",
@@ -259,4 +257,4 @@ def test_320px_with_200_percent_text_neither_scrolls_sideways_nor_hides_the_logo
     expect(page.locator(".skip-link")).to_be_focused()
     expect(page.locator(".skip-link")).to_be_in_viewport()
     context.close()
-    assert failures == []
+    assert failures == [], "\n".join(failures)

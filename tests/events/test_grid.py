@@ -150,7 +150,7 @@ def test_day_links_read_as_dates_in_french_and_in_english(client, event):
 
     assert ">mardi 6 juillet</a>" in french
     assert "Jul" not in french
-    assert ">Tuesday, July 6</a>" in english
+    assert ">Tuesday 6 July</a>" in english
 
 
 def test_grid_hours_follow_the_event_time_zone(event):
