@@ -80,6 +80,25 @@ cmd_demo() {
   exec "$PY" -m daphne -b "$bind" -p "$port" informaction.asgi:application
 }
 
+ensure_axe() {
+  # axe-core for the accessibility browser tests (tests/e2e/test_a11y.py), from npm, pinned by
+  # tests/e2e/package-lock.json; reinstalled when the lock changes. Without npm the tests skip
+  # (and fail under CI=true).
+  local dir=tests/e2e stamp
+  stamp="$dir/node_modules/.lock-$(sha256sum "$dir/package-lock.json" | cut -c1-16)"
+  [ -f "$stamp" ] && return 0
+  if ! command -v npm >/dev/null; then
+    loud "npm is missing: axe-core cannot be installed, the accessibility tests will not run (install Node.js and npm)"
+    return 0
+  fi
+  say "Installing axe-core for the accessibility tests (npm ci in $dir)"
+  if (cd "$dir" && npm ci --silent --no-audit --no-fund); then
+    touch "$stamp"
+  else
+    loud "npm ci failed in $dir: the accessibility tests will not run"
+  fi
+}
+
 run_pytest() {
   # pytest's exit code 5 (no test collected) is a failure here, like any other.
   "$PY" -m pytest "$@"
@@ -94,6 +113,7 @@ cmd_test() {
     say "Installing Debian's Chromium for the browser tests"
     apt_install chromium fonts-dejavu-core || loud "Chromium is not installed and could not be: browser tests will not run"
   fi
+  ensure_axe
   if ! ldconfig -p 2>/dev/null | grep -q libpangoft2; then
     say "Installing Pango and fonts for the PDF minutes"
     apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-symbola \

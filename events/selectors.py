@@ -63,6 +63,115 @@ def event_days(event: Event) -> list[date]:
     ]
 
 
+# The programme grid (issue 12): one timetable per day, time down the side, one column per place.
+SLOT_MINUTES = 15  # one CSS grid row per quarter of an hour
+GRID_MAX_COLUMNS = 24  # static/css/programme-grid.css has placement classes up to these
+GRID_MAX_ROWS = 24 * 60 // SLOT_MINUTES  # a whole day
+
+
+@dataclass
+class GridColumn:
+    """A place in the grid: a room, a venue without room, or "elsewhere / online" (both None).
+    `start` is its first CSS grid column; `width` the lanes that overlapping sessions need."""
+
+    venue: object
+    room: object
+    start: int = 0
+    width: int = 1
+
+
+@dataclass
+class GridCell:
+    """A session placed in the grid: CSS grid column and rows (row 1 holds the headings)."""
+
+    session: Session
+    column: int
+    row: int
+    span: int
+
+
+@dataclass
+class DayGrid:
+    day: date
+    columns: list[GridColumn]
+    cells: list[GridCell]
+    hours: list[tuple[str, int]]  # ("10:00", its grid row), one per hour
+    width: int  # grid columns, the time column included
+    rows: int  # grid rows, the heading row included
+
+
+def _minutes(moment: datetime, day: date, zone: ZoneInfo) -> int:
+    """Minutes from `day`'s local midnight to `moment`, within that day."""
+    local = moment.astimezone(zone)
+    if local.date() < day:
+        return 0
+    if local.date() > day:
+        return 24 * 60
+    return local.hour * 60 + local.minute
+
+
+def _lanes(sessions: list[Session]) -> dict[int, int]:
+    """Lane (0, 1, …) of each session of one place, so that overlapping ones sit side by side."""
+    ends: list[datetime] = []
+    lane_of: dict[int, int] = {}
+    for s in sorted(sessions, key=lambda s: (s.starts_at, s.pk)):
+        lane = next((n for n, end in enumerate(ends) if end <= s.starts_at), len(ends))
+        if lane == len(ends):
+            ends.append(s.ends_at)
+        else:
+            ends[lane] = s.ends_at
+        lane_of[s.pk] = lane
+    return lane_of
+
+
+def _place_key(s: Session) -> tuple:
+    """Sort key of a session's place: venues in their order, the venue itself before its rooms,
+    sessions with no place last."""
+    if s.venue_id is None and s.room_id is None:
+        return (1, 0, "", 0, 0, "", 0)
+    venue = s.venue
+    room = s.room
+    return (
+        0,
+        venue.position if venue else 0,
+        venue.name if venue else "",
+        s.venue_id or 0,
+        1 if room else 0,
+        room.name if room else "",
+        s.room_id or 0,
+    )
+
+
+def day_grid(day: date, sessions: list[Session], zone: ZoneInfo) -> DayGrid | None:
+    """The timetable of one day's `sessions`, or None when it has too many places to draw
+    (the list view then shows the day). Pure: no query, reads the loaded relations."""
+    places: dict[tuple, list[Session]] = defaultdict(list)
+    for s in sessions:
+        places[_place_key(s)].append(s)
+    first = min(_minutes(s.starts_at, day, zone) for s in sessions) // 60 * 60
+    last = max(_minutes(s.ends_at, day, zone) for s in sessions)
+    last = min(24 * 60, -(-max(last, first + 60) // 60) * 60)
+    columns: list[GridColumn] = []
+    cells: list[GridCell] = []
+    next_column = 2  # column 1 holds the hours
+    for key in sorted(places):
+        group = places[key]
+        lanes = _lanes(group)
+        column = GridColumn(group[0].venue, group[0].room, next_column, max(lanes.values()) + 1)
+        columns.append(column)
+        next_column += column.width
+        for s in group:
+            start = (_minutes(s.starts_at, day, zone) - first) // SLOT_MINUTES
+            end = -(-(_minutes(s.ends_at, day, zone) - first) // SLOT_MINUTES)
+            cells.append(GridCell(s, column.start + lanes[s.pk], 2 + start, max(1, end - start)))
+    if next_column - 1 > GRID_MAX_COLUMNS:
+        return None
+    hours = [(f"{m // 60:02d}:00", 2 + (m - first) // SLOT_MINUTES) for m in range(first, last, 60)]
+    cells.sort(key=lambda c: (c.session.starts_at, c.column, c.session.pk))
+    rows = 1 + (last - first) // SLOT_MINUTES
+    return DayGrid(day, columns, cells, hours, next_column - 1, rows)
+
+
 @dataclass
 class Programme:
     event: Event
@@ -72,8 +181,8 @@ class Programme:
     tracks: list
     venues: list
     track_slug: str
-    # For the grid: one column per venue (and one for sessions without venue).
-    columns: list[tuple[object, list[Session]]]
+    # For the grid: one timetable per day with sessions (None: too many places for a grid).
+    grids: list[tuple[date, DayGrid | None]]
 
 
 def programme(event: Event, *, day: date | None = None, track_slug: str = "") -> Programme:
@@ -89,24 +198,19 @@ def programme(event: Event, *, day: date | None = None, track_slug: str = "") ->
         start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
         sessions = sessions.filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
     session_list = list(sessions)
+    by_day: dict[date, list[Session]] = defaultdict(list)
     for s in session_list:
         s.day = s.starts_at.astimezone(zone).date()  # the local day, for day headings
-    venues = list(event.venues.all())
-    by_venue: dict[int | None, list[Session]] = defaultdict(list)
-    for s in session_list:
-        by_venue[s.venue_id].append(s)
-    columns: list[tuple[object, list[Session]]] = [(v, by_venue.get(v.pk, [])) for v in venues]
-    if by_venue.get(None):
-        columns.append((None, by_venue[None]))
+        by_day[s.day].append(s)
     return Programme(
         event=event,
         days=days,
         day=day,
         sessions=session_list,
         tracks=list(event.tracks.all()),
-        venues=venues,
+        venues=list(event.venues.all()),
         track_slug=track_slug,
-        columns=columns,
+        grids=[(d, day_grid(d, by_day[d], zone)) for d in sorted(by_day)],
     )
 
 

@@ -108,7 +108,7 @@ def test_track_css_uses_colour_names(client, event):
 
     response = client.get(url("track-css", slug=event.slug))
 
-    assert response.content.decode() == ".track-sante{--track-color:tomato;--track-text:white}\n"
+    assert response.content.decode() == ".track-sante{--track-color:tomato;--track-text:black}\n"
 
 
 def test_unpublished_event_is_hidden_from_public_but_not_organizer(client, organizer, event):
