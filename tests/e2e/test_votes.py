@@ -180,8 +180,7 @@ def test_dot_vote_and_majority_judgment_live(
     board.get_by_role("button", name="Clore le vote").click()
     reason = board.locator("#vote-stage-results .vr-reason")
     expect(reason).to_have_text(
-        f"« {a} » passe devant « {b} » : « {a} » a la mention majoritaire « Très bien », "
-        f"« {b} » « Passable »."
+        f"« {a} » a la mention majoritaire « Très bien », « {b} » « Passable »."
     )
     how = board.locator("#vote-stage-results details.vr-how")
     expect(how.locator("summary")).to_have_text("Comment est-ce compté ?")
@@ -190,7 +189,7 @@ def test_dot_vote_and_majority_judgment_live(
     expect(board.locator("#vote-stage-results .vr-legend li")).to_have_count(6)
     expect(board_row(board, a).locator(".vr-value strong")).to_have_text("Très bien")
     board.screenshot(path=str(artifacts / "votes-board-mj-1920.png"))
-    expect(sam.locator("#vote-results .vr-reason")).to_contain_text(f"« {a} » passe devant")
+    expect(sam.locator("#vote-results .vr-reason")).to_contain_text(f"« {a} » a la mention")
     expect(sam.locator("#vote-results details.vr-how summary")).to_have_text(
         "Comment est-ce compté ?"
     )

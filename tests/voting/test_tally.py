@@ -195,10 +195,8 @@ MJ_SENTENCES = {
     "different_medians": (
         [2, 2, 2, 3, 4],
         [1, 3, 3, 3, 4],
-        "« Mobilité » passe devant « Sécurité routière » : « Mobilité » a la mention majoritaire "
-        "« Bien », « Sécurité routière » « Assez bien ».",
-        "“Mobilité” ranks ahead of “Sécurité routière”: “Mobilité” has the majority grade "
-        "“Good”, “Sécurité routière” “Fair”.",
+        "« Mobilité » a la mention majoritaire « Bien », « Sécurité routière » « Assez bien ».",
+        "“Mobilité” has the majority grade “Good”, “Sécurité routière” “Fair”.",
     ),
     # Same majority grade AB (4 voters: the lower middle grade). Remove one AB from each:
     # Mobilité keeps TB B P (median B), Sécurité routière E AB AR (median AB).

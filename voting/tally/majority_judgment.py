@@ -285,9 +285,10 @@ def mj_reason(
     step = next(i for i, (x, y) in enumerate(zip(vw, vl, strict=True)) if x != y)
     gw, gl = vw[step], vl[step]
     if step == 0:
+        # Each name once: the better grade says who is ahead (long labels on a projector).
         return (
-            f"{head_fr} : « {wn} » a la mention majoritaire « {lfr[gw]} », « {ln} » « {lfr[gl]} ».",
-            f"{head_en}: “{wn}” has the majority grade “{len_[gw]}”, “{ln}” “{len_[gl]}”.",
+            f"« {wn} » a la mention majoritaire « {lfr[gw]} », « {ln} » « {lfr[gl]} ».",
+            f"“{wn}” has the majority grade “{len_[gw]}”, “{ln}” “{len_[gl]}”.",
         )
     last = vw[step - 1]
     a, b = sum(winner_profile[: gw + 1]), sum(loser_profile[: gw + 1])
