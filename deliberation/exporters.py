@@ -6,6 +6,11 @@ markup), CSV cells that a spreadsheet would read as a formula are prefixed with 
 Heavy libraries (WeasyPrint, python-docx, odfdo) are imported inside their function.
 The few words added here (the label separator, table names) follow the active language, like the
 document itself.
+
+Charts: a `Table` block may also carry ``bars`` (see `_chart`): HTML and PDF draw them as
+horizontal stacked bars in inline SVG (sizes and colours as SVG attributes, no script, no style
+attribute), every value also written as text below each bar; Markdown, DOCX and ODT show the
+table. The minutes use it for the merit profiles of majority-judgment votes.
 """
 
 from __future__ import annotations
@@ -88,9 +93,69 @@ def to_markdown(doc: MinutesDocument) -> bytes:
 # --- HTML and PDF -----------------------------------------------------------------------------
 
 
+# Fills of a stacked bar's segments by tone (0 = best grade … 1 = worst): one blue, darker for
+# better grades, so that the order still reads in black and white; the worst is white, hatched.
+# Ink: the text colour on each fill (contrast at least 4.5:1).
+_FILLS = ("#0b3d6b", "#2c6aa8", "#6a9fd0", "#a9c8e8", "#dbe8f5", "#ffffff")
+_INKS = ("#ffffff", "#ffffff", "#000000", "#000000", "#000000", "#000000")
+_BAR_WIDTH = 1000  # SVG user units of a bar's width
+_TEXT_MIN_SHARE = 0.08  # narrower segments show their percentage only in the line below
+
+
+def _paint(tone: float) -> dict[str, Any]:
+    index = min(len(_FILLS) - 1, max(0, round(float(tone) * (len(_FILLS) - 1))))
+    return {"fill": _FILLS[index], "ink": _INKS[index], "hatch": index == len(_FILLS) - 1}
+
+
+def _chart(block: Table, number: int) -> dict[str, Any]:
+    """SVG geometry for a table that carries ``bars`` (the chart contract).
+
+    ``block.bars``: one dict per bar: ``label`` and ``note`` (text above it), ``description``
+    (the whole bar in words, for screen readers), ``marker`` (0–1, a vertical line, or None) and
+    ``segments``: ``share`` (0–1), ``text`` (written inside when wide enough), ``title`` (the
+    segment in words, all of them also written below the bar), ``tone`` (0–1, its shade),
+    ``highlight`` (outlined and in bold). ``block.legend``: ``[{text, tone}]``.
+    """
+    bars = []
+    for index, bar in enumerate(getattr(block, "bars", [])):
+        x, segments = 0.0, []
+        for seg in bar["segments"]:
+            width = max(0.0, float(seg["share"])) * _BAR_WIDTH
+            segments.append(
+                {
+                    **seg,
+                    **_paint(seg["tone"]),
+                    "x": round(x, 2),
+                    "width": round(width, 2),
+                    "middle": round(x + width / 2, 2),
+                    "inside": seg["share"] >= _TEXT_MIN_SHARE,
+                }
+            )
+            x += width
+        marker = bar.get("marker")
+        bars.append(
+            {
+                **bar,
+                "id": f"chart{number}-{index}",
+                "segments": segments,
+                "marker_x": None if marker is None else round(float(marker) * _BAR_WIDTH, 2),
+            }
+        )
+    legend = [{**item, **_paint(item["tone"])} for item in getattr(block, "legend", [])]
+    return {"bars": bars, "legend": legend, "id": f"chart{number}"}
+
+
 def _template_blocks(doc: MinutesDocument) -> list[dict[str, Any]]:
-    kinds = {Heading: "heading", Paragraph: "paragraph", BulletList: "list", Table: "table"}
-    return [{"kind": kinds[type(b)], "b": b} for b in doc.blocks]
+    """The blocks as the template reads them; a table with ``bars`` becomes a chart."""
+    kinds = ((Heading, "heading"), (Paragraph, "paragraph"), (BulletList, "list"), (Table, "table"))
+    out: list[dict[str, Any]] = []
+    for block in doc.blocks:
+        kind = next(name for cls, name in kinds if isinstance(block, cls))
+        if kind == "table" and getattr(block, "bars", None):
+            out.append({"kind": "chart", "b": block, "chart": _chart(block, len(out))})
+        else:
+            out.append({"kind": kind, "b": block})
+    return out
 
 
 def _css() -> str:

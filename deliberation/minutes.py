@@ -69,14 +69,43 @@ class MinutesDocument:
     filename: str = "compte-rendu"
 
 
-def timecode(seconds: int) -> str:
-    """4:28, 22:30, 1:02:05: how people read a recording's clock."""
+def duration(seconds: int) -> str:
+    """How long after the start: "+45 s", "+9 min", "+9 min 30", "+1 h 05" (hours: to the minute),
+    in the active language."""
     seconds = max(0, int(seconds))
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes}:{secs:02d}"
+        return pgettext("duration", "+%(hours)s h %(minutes)02d") % {
+            "hours": hours,
+            "minutes": minutes,
+        }
+    if not minutes and secs:
+        return pgettext("duration", "+%(seconds)s s") % {"seconds": secs}
+    if not secs:
+        return pgettext("duration", "+%(minutes)s min") % {"minutes": minutes}
+    return pgettext("duration", "+%(minutes)s min %(seconds)02d") % {
+        "minutes": minutes,
+        "seconds": secs,
+    }
+
+
+def _clock(iso: str) -> str:
+    """20:09 / 8:09 p.m.: the local time of a mark (its ISO time carries the meeting's zone)."""
+    try:
+        value = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return ""
+    return formats.time_format(value, "TIME_FORMAT")
+
+
+def _mark_time(mark: dict[str, Any]) -> str:
+    """A mark's offset as a duration, with its clock time beside it when the start is known."""
+    clock = _clock(mark.get("at") or "")
+    offset = duration(mark["offset"])
+    if not clock:
+        return offset
+    return pgettext("timeline mark", "%(offset)s (%(clock)s)") % {"offset": offset, "clock": clock}
 
 
 def _date_label(iso: str) -> str:
@@ -202,7 +231,7 @@ def _timeline(context: MinutesContext) -> Section:
         if mark["speaker"]:
             words.append(mark["speaker"])
         text = " — ".join(w for w in [separator().join(words), mark["label"]] if w)
-        items.append(Bullet(text=text, title=timecode(mark["offset"])))
+        items.append(Bullet(text=text, title=_mark_time(mark)))
     return Section([Heading(_("Déroulé")), BulletList(items)])
 
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from contextlib import suppress
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from rooms.minutes import minutes_parts
 from rooms.models import Meeting, Participant
@@ -117,6 +121,18 @@ def _person_name(user: Any) -> str:
     return (user.get_full_name() or user.get_username()).strip()
 
 
+def _local_start(meeting: Meeting) -> datetime | None:
+    """The timeline's zero in the meeting's local time: its event's time zone when it belongs to
+    a session, the server's TIME_ZONE otherwise (None before the meeting started)."""
+    if meeting.started_at is None:
+        return None
+    zone = timezone.get_default_timezone()
+    if meeting.session is not None:
+        with suppress(ZoneInfoNotFoundError, ValueError):
+            zone = ZoneInfo(meeting.session.event.timezone)
+    return timezone.localtime(meeting.started_at, zone)
+
+
 def minutes_source(meeting_id: int) -> dict[str, Any]:
     """Everything the minutes are compiled from, as plain data (deliberation/minutes.py).
 
@@ -128,7 +144,7 @@ def minutes_source(meeting_id: int) -> dict[str, Any]:
     from .enums import TimelineKind
 
     meeting = (
-        Meeting.objects.select_related("owner", "session__venue", "parent")
+        Meeting.objects.select_related("owner", "session__venue", "session__event", "parent")
         .prefetch_related("facilitators")
         .get(pk=meeting_id)
     )
@@ -190,6 +206,7 @@ def minutes_source(meeting_id: int) -> dict[str, Any]:
         )
     session = meeting.session
     when = session.starts_at if session else (meeting.started_at or meeting.created_at)
+    started = _local_start(meeting)
     place = meeting.place or (session.venue.name if session and session.venue else "")
     return {
         "meeting": {
@@ -201,6 +218,7 @@ def minutes_source(meeting_id: int) -> dict[str, Any]:
             "summary": meeting.minutes_summary,
             "code": meeting.join_code,
             "group_of": meeting.parent.title if meeting.parent else "",
+            "started_at": started.isoformat() if started else "",
         },
         "facilitators": [_person_name(u) for u in people],
         "attendance": {
@@ -211,6 +229,9 @@ def minutes_source(meeting_id: int) -> dict[str, Any]:
         "timeline": [
             {
                 "offset": m.offset_seconds,
+                "at": (started + timedelta(seconds=m.offset_seconds)).isoformat()
+                if started
+                else "",
                 "kind": m.kind,
                 "kind_label": str(TimelineKind(m.kind).label),
                 "label": m.label,

@@ -476,10 +476,21 @@ const RULES = {
   "mj.no_ballots": "rule_none",
 };
 
+/**
+ * The tie-breaks' sentences, without repeating the result's own: a tie-break of the first two
+ * options only says it again (left out); a larger one keeps what it adds (as in the minutes).
+ */
 function tieNotes(tally, S) {
-  const notes = (tally.tie_breaks ?? []).map((tb) => {
+  const reason = explanation(tally);
+  const notes = (tally.tie_breaks ?? []).flatMap((tb) => {
+    let text = explanation(tb);
+    if (reason && text.includes(reason)) {
+      if ((tb.options ?? []).length <= 2) return [];
+      text = text.replace(reason, "").replace(/\s+/g, " ").trim();
+    }
+    if (!text) return [];
     const rule = S[RULES[tb.rule] ?? (String(tb.rule).endsWith("tie_unbroken") ? "rule_unbroken" : "rule_other")] ?? tb.rule;
-    return el("li", {}, el("strong", { text: rule }), " ", el("span", { text: explanation(tb) }));
+    return [el("li", {}, el("strong", { text: rule }), " ", el("span", { text }))];
   });
   if (!notes.length) return null;
   return el("div", { cls: "vr-ties" }, el("h4", { text: S.ties_title }), el("ul", {}, ...notes));
@@ -541,5 +552,12 @@ export function renderResults(vote, results, S) {
     chart,
     tieNotes(tally, S),
     sourcesLine(vote, results, S),
+    howCounted(vote, S),
   );
+}
+
+/** "Comment est-ce compté ?": the method's name and its authors stay out of the result text. */
+function howCounted(vote, S) {
+  if (vote.method !== "majority_judgment" || !S.how_mj) return null;
+  return el("details", { cls: "vr-how" }, el("summary", { text: S.how_counted }), el("p", { text: S.how_mj }));
 }

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import zipfile
+from datetime import UTC, datetime
 
 import pytest
 from django.core.management import call_command
@@ -15,6 +16,7 @@ from deliberation import exporters, minutes, selectors, services
 from deliberation.enums import TimelineKind
 from deliberation.models import Idea
 from rooms.enums import RoomPhase
+from rooms.models import Meeting
 from tests.factories import (
     facilitator_actor,
     make_meeting,
@@ -80,6 +82,8 @@ def rich_meeting():
         label="présente les 8 modules de formation",
         offset=1350,
     )
+    # A known timeline zero, so that the clock times beside the offsets can be checked.
+    Meeting.objects.filter(pk=meeting.pk).update(started_at=datetime(2026, 3, 5, 18, 0, tzinfo=UTC))
     services.meeting_set_phase(meeting_id=meeting.pk, actor=boss, client_id=None, phase="debrief")
     _submit(meeting, lea, "Très bonne ambiance", kind="strength")
     _submit(meeting, karim, "Trop de bruit dans la salle", kind="critique")
@@ -99,13 +103,53 @@ def doc_for(meeting):
     return minutes.compile_minutes(selectors.minutes_source(meeting.pk))
 
 
-def test_timecode_formats_minutes_and_hours():
-    assert [minutes.timecode(s) for s in (0, 268, 1350, 3725)] == [
-        "0:00",
-        "4:28",
-        "22:30",
-        "1:02:05",
+def test_duration_reads_as_time_after_the_start():
+    assert [minutes.duration(s) for s in (0, 45, 268, 540, 570, 1350, 3725, 3900)] == [
+        "+0 min",
+        "+45 s",
+        "+4 min 28",
+        "+9 min",
+        "+9 min 30",
+        "+22 min 30",
+        "+1 h 02",
+        "+1 h 05",
     ]
+
+
+def test_duration_in_english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert [minutes.duration(s) for s in (45, 570, 3900)] == [
+            "+45 s",
+            "+9 min 30 s",
+            "+1 h 05 min",
+        ]
+
+
+def _timeline_titles(meeting) -> list[str]:
+    doc = doc_for(meeting)
+    start = next(i for i, b in enumerate(doc.blocks) if getattr(b, "text", "") == "Déroulé")
+    return [item.title for item in doc.blocks[start + 1].items]
+
+
+def test_timeline_clock_in_the_event_time_zone():
+    from tests.factories_events import make_event, make_organization, make_session
+
+    meeting = rich_meeting()
+    event = make_event(make_organization(meeting.owner), timezone="America/Montreal")
+    meeting.session = make_session(event)
+    meeting.save(update_fields=["session"])
+
+    # 18:00 UTC on 5 March 2026 is 13:00 in Montréal (UTC-5).
+    assert _timeline_titles(meeting) == ["+4 min 28 (13:04)", "+22 min 30 (13:22)"]
+
+
+def test_timeline_without_a_start_shows_durations_only():
+    meeting = rich_meeting()
+    Meeting.objects.filter(pk=meeting.pk).update(started_at=None)
+
+    assert _timeline_titles(meeting) == ["+4 min 28", "+22 min 30"]
 
 
 def test_compile_minutes_contains_every_section():
@@ -120,7 +164,9 @@ def test_compile_minutes_contains_every_section():
     assert headings[:4] == ["Synthèse", "Participation", "Déroulé", "Idées"]
     assert "Débat-bilan" in headings
     markdown = exporters.to_markdown(doc).decode()
-    assert "**22:30** — Prise de parole : Zoé Martin — présente les 8 modules de formation" in (
+    # The start is 18:00 UTC: 19:00 in Paris (the server's TIME_ZONE; no session).
+    assert "**+4 min 28 (19:04)** — Vidéo — La vidéo démarre" in markdown.replace("\\", "")
+    assert "**+22 min 30 (19:22)** — Prise de parole : Zoé Martin — présente les 8 modules" in (
         markdown.replace("\\", "")
     )
     assert "3 participant·e·s connecté·e·s, dont 2" in markdown
@@ -346,7 +392,7 @@ def test_minutes_in_english(tmp_path):
     assert "## Debrief" in markdown
     assert "- **Venue**: Salle des fêtes" in markdown
     assert "3 participants connected, of whom 2 proposed at least one idea." in markdown
-    assert "**22:30** — Speech: Zoé Martin — présente les 8 modules de formation" in markdown
+    assert "**+22 min 30 s (7:22 p.m.)** — Speech: Zoé Martin — présente les 8 modules" in markdown
     assert {"Summary", "Timeline", "Ideas", "Debrief", "Strengths"} <= set(texts)
     assert f"{NASTY} (0 supports)" in texts
     assert "Débat-bilan" not in texts

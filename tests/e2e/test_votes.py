@@ -179,12 +179,20 @@ def test_dot_vote_and_majority_judgment_live(
 
     board.get_by_role("button", name="Clore le vote").click()
     reason = board.locator("#vote-stage-results .vr-reason")
-    expect(reason).to_contain_text(f"« {a} » l'emporte sur « {b} »")
-    expect(reason).to_contain_text("Très bien")
+    expect(reason).to_have_text(
+        f"« {a} » a la mention majoritaire « Très bien », « {b} » « Passable »."
+    )
+    how = board.locator("#vote-stage-results details.vr-how")
+    expect(how.locator("summary")).to_have_text("Comment est-ce compté ?")
+    expect(how).to_contain_text("Balinski et Rida Laraki")
+    expect(board.locator("#vote-stage-results .vr")).not_to_contain_text("Départage par")
     expect(board.locator("#vote-stage-results .vr-legend li")).to_have_count(6)
     expect(board_row(board, a).locator(".vr-value strong")).to_have_text("Très bien")
     board.screenshot(path=str(artifacts / "votes-board-mj-1920.png"))
-    expect(sam.locator("#vote-results .vr-reason")).to_contain_text("l'emporte sur")
+    expect(sam.locator("#vote-results .vr-reason")).to_contain_text(f"« {a} » a la mention")
+    expect(sam.locator("#vote-results details.vr-how summary")).to_have_text(
+        "Comment est-ce compté ?"
+    )
 
     # Leave the demo meeting as the other tests expect it: collecting ideas, no vote open.
     board.get_by_label("Phase", exact=True).select_option("collect")

@@ -138,12 +138,15 @@ def test_majority_judgment_wikipedia_tennessee_example():
         ("Memphis",),
     ]
     assert result.explanation_fr == (
-        "« Nashville » l'emporte sur « Chattanooga » : même mention majoritaire « Bien », mais "
-        "68 % des votants lui donnent « Bien » ou mieux contre 58 %."
+        "« Nashville » passe devant « Chattanooga » : les deux ont la mention majoritaire "
+        "« Bien » ; en retirant 16 mentions « Bien » de chacune, la mention majoritaire de "
+        "« Nashville » reste « Bien », celle de « Chattanooga » devient « Passable » (« Bien » ou "
+        "mieux : 68 votants contre 58)."
     )
     assert result.explanation_en == (
-        "“Nashville” beats “Chattanooga”: same majority grade “Good”, but 68% of voters rate it "
-        "“Good” or better versus 58%."
+        "“Nashville” ranks ahead of “Chattanooga”: both have the majority grade “Good”; removing "
+        "16 “Good” grades from each, the majority grade of “Nashville” stays “Good”, that of "
+        "“Chattanooga” becomes “Fair” (“Good” or better: 68 voters versus 58)."
     )
     assert [(t.options, t.rule, t.resolved) for t in result.tie_breaks] == [
         (("Nashville", "Chattanooga"), "mj.majority_value", True)
@@ -184,66 +187,132 @@ def test_majority_judgment_missing_grade_counts_as_worst():
     assert result.majority_grades == {"a": 0, "b": 5}
 
 
-@pytest.mark.parametrize(
-    ("profiles", "expected_fr"),
-    [
-        (  # different majority grades
-            {"w": [1, 1, 2], "l": [2, 2, 1]},
-            "« w » l'emporte sur « l » : mention majoritaire « Très bien » contre « Bien ».",
-        ),
-        (  # both "Bien+": more voters above "Bien" wins
-            {"w": [0, 0, 0, 0, 2, 2, 2, 3, 3, 3], "l": [0, 0, 0, 2, 2, 2, 2, 2, 3, 3]},
-            "« w » l'emporte sur « l » : même mention majoritaire « Bien », mais 40 % des "
-            "votants lui donnent mieux que « Bien » contre 30 %.",
-        ),
-        (  # both "Bien-": fewer voters below "Bien" wins
-            {"w": [0, 0, 0, 2, 2, 2, 2, 3, 3, 3], "l": [0, 2, 2, 2, 2, 2, 3, 3, 3, 3]},
-            "« w » l'emporte sur « l » : même mention majoritaire « Bien », mais 70 % des "
-            "votants lui donnent « Bien » ou mieux contre 60 %.",
-        ),
-    ],
-)
-def test_mj_reason_sentence(profiles, expected_fr):
-    ballots = [{"w": gw, "l": gl} for gw, gl in zip(profiles["w"], profiles["l"], strict=True)]
+# Hand-computed two-option profiles (grade indexes 0 = Excellent … 5 = À rejeter), the grades
+# each voter gave, and the sentences they must produce.
+MJ_SENTENCES = {
+    # Different majority grades. Mobilité: B B B AB P (median B); Sécurité routière:
+    # TB AB AB AB P (median AB).
+    "different_medians": (
+        [2, 2, 2, 3, 4],
+        [1, 3, 3, 3, 4],
+        "« Mobilité » a la mention majoritaire « Bien », « Sécurité routière » « Assez bien ».",
+        "“Mobilité” has the majority grade “Good”, “Sécurité routière” “Fair”.",
+    ),
+    # Same majority grade AB (4 voters: the lower middle grade). Remove one AB from each:
+    # Mobilité keeps TB B P (median B), Sécurité routière E AB AR (median AB).
+    "one_removal_winner_rises": (
+        [1, 2, 3, 4],
+        [0, 3, 3, 5],
+        "« Mobilité » passe devant « Sécurité routière » : les deux ont la mention majoritaire "
+        "« Assez bien » ; en retirant une mention « Assez bien » de chacune, la mention "
+        "majoritaire de « Mobilité » devient « Bien », celle de « Sécurité routière » reste "
+        "« Assez bien » (« Bien » ou mieux : 2 votants contre 1).",
+        "“Mobilité” ranks ahead of “Sécurité routière”: both have the majority grade “Fair”; "
+        "removing one “Fair” grade from each, the majority grade of “Mobilité” becomes “Good”, "
+        "that of “Sécurité routière” stays “Fair” (“Good” or better: 2 voters versus 1).",
+    ),
+    # Same majority grade B (5 voters). Remove one B: Mobilité E B B P (median B), Sécurité
+    # routière E TB AB AB (median AB).
+    "one_removal_loser_drops": (
+        [0, 2, 2, 2, 4],
+        [0, 1, 2, 3, 3],
+        "« Mobilité » passe devant « Sécurité routière » : les deux ont la mention majoritaire "
+        "« Bien » ; en retirant une mention « Bien » de chacune, la mention majoritaire de "
+        "« Mobilité » reste « Bien », celle de « Sécurité routière » devient « Assez bien » "
+        "(« Bien » ou mieux : 4 votants contre 3).",
+        "“Mobilité” ranks ahead of “Sécurité routière”: both have the majority grade “Good”; "
+        "removing one “Good” grade from each, the majority grade of “Mobilité” stays “Good”, "
+        "that of “Sécurité routière” becomes “Fair” (“Good” or better: 4 voters versus 3).",
+    ),
+    # Same majority grade AB (4 voters). Remove one AB: TB B AB and E B P, both median B.
+    # Remove one B: TB AB (median AB) and E P (median P).
+    "two_different_grades_removed": (
+        [1, 2, 3, 3],
+        [0, 2, 3, 4],
+        "« Mobilité » passe devant « Sécurité routière » : les deux ont la mention majoritaire "
+        "« Assez bien » ; en retirant une mention « Assez bien » puis une mention « Bien » de "
+        "chacune, la mention majoritaire de « Mobilité » devient « Assez bien », celle de "
+        "« Sécurité routière » devient « Passable » (« Assez bien » ou mieux : 4 votants "
+        "contre 3).",
+        "“Mobilité” ranks ahead of “Sécurité routière”: both have the majority grade “Fair”; "
+        "removing one “Fair” grade and then one “Good” grade from each, the majority grade of "
+        "“Mobilité” becomes “Fair”, that of “Sécurité routière” becomes “Passable” (“Fair” or "
+        "better: 4 voters versus 3).",
+    ),
+    # Same majority grade B (10 voters), 4 Excellent against 3: three B removed from each
+    # before Mobilité's median becomes Excellent (its 4th best grade) and the other's stays B.
+    "several_removals_best_grade": (
+        [0, 0, 0, 0, 2, 2, 2, 3, 3, 3],
+        [0, 0, 0, 2, 2, 2, 2, 2, 3, 3],
+        "« Mobilité » passe devant « Sécurité routière » : les deux ont la mention majoritaire "
+        "« Bien » ; en retirant 3 mentions « Bien » de chacune, la mention majoritaire de "
+        "« Mobilité » devient « Excellent », celle de « Sécurité routière » reste « Bien » "
+        "(« Excellent » : 4 votants contre 3).",
+        "“Mobilité” ranks ahead of “Sécurité routière”: both have the majority grade “Good”; "
+        "removing 3 “Good” grades from each, the majority grade of “Mobilité” becomes "
+        "“Excellent”, that of “Sécurité routière” stays “Good” (“Excellent”: 4 voters versus 3).",
+    ),
+}
 
-    result = tally_majority_judgment(ballots, options=["l", "w"])
 
-    assert [p.options for p in result.ranking] == [("w",), ("l",)]
-    assert result.explanation_fr == expected_fr
+@pytest.mark.parametrize("case", sorted(MJ_SENTENCES))
+def test_mj_reason_sentence(case):
+    mobility, safety, expected_fr, expected_en = MJ_SENTENCES[case]
+    ballots = [{"s": s, "m": m} for m, s in zip(mobility, safety, strict=True)]
+    labels = {"m": "Mobilité", "s": "Sécurité routière"}
+
+    result = tally_majority_judgment(ballots, options=["s", "m"], labels=labels)
+
+    assert [p.options for p in result.ranking] == [("m",), ("s",)]
+    assert (result.explanation_fr, result.explanation_en) == (expected_fr, expected_en)
 
 
-def test_mj_reason_plus_beats_minus_sentence():
-    # w: 4 above "Bien", 3 at, 3 below (Bien+); l: 2 above, 4 at, 4 below (Bien-).
-    w = (1, 3, 3, 3, 0, 0)
-    loser = (0, 2, 4, 4, 0, 0)
+def test_mj_reason_literal_removal_agrees_with_sentence():
+    # "several_removals_best_grade" done by hand: after removing 3 "Bien" from each, the lower
+    # medians of the 7 grades left are Excellent (E E E E B AB AB AB... position 3) and Bien.
+    mobility = sorted([0, 0, 0, 0, 2, 2, 2, 3, 3, 3])
+    safety = sorted([0, 0, 0, 2, 2, 2, 2, 2, 3, 3])
+    for grades in (mobility, safety):
+        for _ in range(3):
+            grades.remove(2)
 
-    fr, en = mj_reason("w", "l", w, loser, DEFAULT_GRADE_SCALE)
+    assert (mobility[len(mobility) // 2], safety[len(safety) // 2]) == (0, 2)
 
-    assert fr == (
-        "« w » l'emporte sur « l » : même mention majoritaire « Bien », mais plus de votants la "
-        "jugent au-dessus de « Bien » qu'en dessous (40 % contre 30 %), alors que ce n'est pas "
-        "le cas pour « l » (20 % contre 40 %)."
+
+def test_mj_reason_identical_profiles_sentence():
+    fr, en = mj_reason("w", "l", (0, 1, 2, 0, 0, 0), (0, 1, 2, 0, 0, 0), DEFAULT_GRADE_SCALE)
+
+    assert fr == "« w » et « l » restent à égalité : exactement les mêmes mentions."
+    assert en == "“w” and “l” remain tied: exactly the same grades."
+
+
+def test_mj_tie_break_explains_each_step_of_the_group():
+    # a, b, c share the majority grade B (3 voters); c is ahead (E at the deciding position),
+    # a and b have identical profiles and stay tied.
+    ballots = [{"a": 1, "b": 1, "c": 0}, {"a": 2, "b": 2, "c": 2}, {"a": 4, "b": 4, "c": 3}]
+    labels = {"a": "Jardins", "b": "Vélo", "c": "Cantine"}
+
+    result = tally_majority_judgment(ballots, options=["a", "b", "c"], labels=labels)
+
+    assert [p.options for p in result.ranking] == [("c",), ("a", "b")]
+    (tie,) = result.tie_breaks
+    assert (tie.rule, tie.resolved, tie.order) == ("mj.majority_value", False, (("c",), ("a", "b")))
+    assert tie.explanation_fr == (
+        "« Jardins », « Vélo » et « Cantine » ont la même mention majoritaire « Bien ». "
+        "« Cantine » passe devant « Jardins » : les deux ont la mention majoritaire « Bien » ; "
+        "en retirant une mention « Bien » de chacune, la mention majoritaire de « Cantine » "
+        "devient « Assez bien », celle de « Jardins » devient « Passable » (« Assez bien » ou "
+        "mieux : 3 votants contre 2). « Jardins » et « Vélo » restent à égalité : exactement "
+        "les mêmes mentions."
     )
-    assert en.startswith("“w” beats “l”: same majority grade “Good”, but more voters rate it")
-
-
-def test_mj_reason_deeper_iteration_sentence():
-    # Same majority grade and same gauge (2 above, 2 below); decided further out.
-    w = (0, 2, 1, 1, 1, 0)
-    loser = (1, 1, 1, 0, 2, 0)
-
-    fr, en = mj_reason("w", "l", w, loser, DEFAULT_GRADE_SCALE)
-
-    # Majority values (n = 5, removal order 2, 3, 1, 4, 0): w (2, 3, 1, 4, 1), l (2, 4, 1, 4, 0).
-    assert fr == (
-        "« w » l'emporte sur « l » : même mention majoritaire « Bien » et mêmes proportions "
-        "au-dessus et en dessous ; après avoir retiré 1 mention(s) majoritaire(s), « w » obtient "
-        "« Assez bien » contre « Passable »."
+    assert tie.explanation_en == (
+        "“Jardins”, “Vélo” and “Cantine” share the majority grade “Good”. “Cantine” ranks ahead "
+        "of “Jardins”: both have the majority grade “Good”; removing one “Good” grade from each, "
+        "the majority grade of “Cantine” becomes “Fair”, that of “Jardins” becomes “Passable” "
+        "(“Fair” or better: 3 voters versus 2). “Jardins” and “Vélo” remain tied: exactly the "
+        "same grades."
     )
-    assert en == (
-        "“w” beats “l”: same majority grade “Good” and the same shares above and below; after "
-        "removing 1 majority grade(s), “w” gets “Fair” versus “Passable”."
-    )
+    assert "Balinski" not in tie.explanation_fr + result.explanation_fr
 
 
 @pytest.mark.parametrize("n", range(0, 12))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,14 +17,12 @@ from .base import (
     RankedResult,
     TieBreak,
     _check_options,
-    _fmt_en,
-    _fmt_fr,
     _group,
     _is_count,
     _label_getter,
     _names,
-    _pct_pair,
     _places,
+    _plural,
     _ToDict,
     _unknown,
 )
@@ -158,7 +157,7 @@ def tally_majority_judgment(
         sub = _group(g, values.__getitem__) if len(g) > 1 else [g]
         groups.extend(sub)
         if len(g) > 1:
-            tie_breaks.append(_mj_tie_break(g, sub, majority, scale, label, n))
+            tie_breaks.append(_mj_tie_break(g, sub, majority, profiles, scale, label, n))
     expl_fr, expl_en = _mj_explanation(groups, profiles, values, majority, scale, label, n)
     return MajorityJudgmentResult(
         options=opts,
@@ -183,7 +182,8 @@ def _gauge(profile: Sequence[int], grade: int | None, n: int) -> dict[str, Any]:
     return {"better": better, "worse": worse, "sign": "+" if better > worse else "-"}
 
 
-def _mj_tie_break(group, sub, majority, scale, label, n) -> TieBreak:
+def _mj_tie_break(group, sub, majority, profiles, scale, label, n) -> TieBreak:
+    """Options sharing a majority grade: one sentence per step of the order they end up in."""
     grade = majority[group[0]]
     if n == 0:
         return TieBreak(
@@ -195,28 +195,24 @@ def _mj_tie_break(group, sub, majority, scale, label, n) -> TieBreak:
             explanation_en="No votes: all options are tied.",
         )
     g_fr, g_en = scale.labels_fr[grade], scale.labels_en[grade]
-    fr = (
-        f"{_names(group, label, 'fr')} ont la même mention majoritaire « {g_fr} » : on les "
-        f"départage en retirant une à une les mentions majoritaires et en comparant à nouveau "
-        f"(Balinski et Laraki)."
-    )
-    en = (
-        f"{_names(group, label, 'en')} share the majority grade “{g_en}”: they are separated by "
-        f"removing majority grades one at a time and comparing again (Balinski and Laraki)."
-    )
+    fr = [f"{_names(group, label, 'fr')} ont la même mention majoritaire « {g_fr} »."]
+    en = [f"{_names(group, label, 'en')} share the majority grade “{g_en}”."]
+    for ahead, behind in itertools.pairwise(sub):
+        w, r = ahead[-1], behind[0]
+        reason_fr, reason_en = mj_reason(w, r, profiles[w], profiles[r], scale, label)
+        fr.append(reason_fr)
+        en.append(reason_en)
     still = [g for g in sub if len(g) > 1]
     for g in still:
-        fr += (
-            f" {_names(g, label, 'fr')} ont des profils de mérite identiques et restent à égalité."
-        )
-        en += f" {_names(g, label, 'en')} have identical merit profiles and remain tied."
+        fr.append(f"{_names(g, label, 'fr')} restent à égalité : exactement les mêmes mentions.")
+        en.append(f"{_names(g, label, 'en')} remain tied: exactly the same grades.")
     return TieBreak(
         options=group,
         rule="mj.majority_value",
         resolved=not still,
         order=tuple(sub),
-        explanation_fr=fr,
-        explanation_en=en,
+        explanation_fr=" ".join(fr),
+        explanation_en=" ".join(en),
     )
 
 
@@ -227,9 +223,9 @@ def _mj_explanation(groups, profiles, values, majority, scale, label, n) -> tupl
     if len(first) > 1:
         g = majority[first[0]]
         return (
-            f"{_names(first, label, 'fr')} sont à égalité en tête : mêmes profils de mérite "
+            f"{_names(first, label, 'fr')} sont à égalité en tête : exactement les mêmes mentions "
             f"(mention majoritaire « {scale.labels_fr[g]} »).",
-            f"{_names(first, label, 'en')} are tied for first place: identical merit profiles "
+            f"{_names(first, label, 'en')} are tied for first place: exactly the same grades "
             f"(majority grade “{scale.labels_en[g]}”).",
         )
     w = first[0]
@@ -243,6 +239,21 @@ def _mj_explanation(groups, profiles, values, majority, scale, label, n) -> tupl
     return mj_reason(w, r, profiles[w], profiles[r], scale, label)
 
 
+def _removed(grades: Sequence[int], labels: Sequence[str], lang: str) -> str:
+    """The grades taken away from each option, in order: "2 mentions « Bien » puis une mention
+    « Assez bien »" / "2 “Good” grades and then one “Fair” grade"."""
+    parts = []
+    for grade, run in itertools.groupby(grades):
+        count = len(list(run))
+        if lang == "fr":
+            what = "une mention" if count == 1 else f"{count} mentions"
+            parts.append(f"{what} « {labels[grade]} »")
+        else:
+            what = "one" if count == 1 else str(count)
+            parts.append(f"{what} “{labels[grade]}” {_plural(count, 'grade', 'grades')}")
+    return (" puis " if lang == "fr" else " and then ").join(parts)
+
+
 def mj_reason(
     winner: OptionId,
     loser: OptionId,
@@ -254,61 +265,49 @@ def mj_reason(
     """One French and one English sentence saying why ``winner`` is ranked above ``loser``.
 
     Both profiles must count the same voters (missing grades already counted as the worst).
+    Different majority grades: the sentence names both. The same majority grade: it says which
+    grades were removed from each option, one at a time, before their majority grades differed,
+    what each became, and how many voters gave the deciding grade or better to each (the winner
+    always has more: its grade at the deciding position is that grade or better, the loser's is
+    worse).
     """
     n = sum(winner_profile)
     perm = majority_value_order(n)
     vw, vl = _majority_value(winner_profile, perm), _majority_value(loser_profile, perm)
     wn, ln = label(winner), label(loser)
     lfr, len_ = scale.labels_fr, scale.labels_en
-    head_fr, head_en = f"« {wn} » l'emporte sur « {ln} »", f"“{wn}” beats “{ln}”"
     if vw == vl:
         return (
-            f"« {wn} » et « {ln} » sont à égalité : profils de mérite identiques.",
-            f"“{wn}” and “{ln}” are tied: identical merit profiles.",
+            f"« {wn} » et « {ln} » restent à égalité : exactement les mêmes mentions.",
+            f"“{wn}” and “{ln}” remain tied: exactly the same grades.",
         )
-    gw, gl = vw[0], vl[0]
-    if gw != gl:
-        return (
-            f"{head_fr} : mention majoritaire « {lfr[gw]} » contre « {lfr[gl]} ».",
-            f"{head_en}: majority grade “{len_[gw]}” versus “{len_[gl]}”.",
-        )
-    gaw, gal = _gauge(winner_profile, gw, n), _gauge(loser_profile, gl, n)
-    same_fr, same_en = (
-        f"même mention majoritaire « {lfr[gw]} »",
-        f"same majority grade “{len_[gw]}”",
-    )
-    if gaw["sign"] == "+" and gal["sign"] == "+" and gaw["better"] != gal["better"]:
-        a, b, d = _pct_pair(gaw["better"], gal["better"], n)
-        return (
-            f"{head_fr} : {same_fr}, mais {_fmt_fr(a, d)} % des votants lui donnent mieux que "
-            f"« {lfr[gw]} » contre {_fmt_fr(b, d)} %.",
-            f"{head_en}: {same_en}, but {_fmt_en(a, d)}% of voters rate it better than "
-            f"“{len_[gw]}” versus {_fmt_en(b, d)}%.",
-        )
-    if gaw["sign"] == "-" and gal["sign"] == "-" and gaw["worse"] != gal["worse"]:
-        a, b, d = _pct_pair(n - gaw["worse"], n - gal["worse"], n)
-        return (
-            f"{head_fr} : {same_fr}, mais {_fmt_fr(a, d)} % des votants lui donnent « {lfr[gw]} » "
-            f"ou mieux contre {_fmt_fr(b, d)} %.",
-            f"{head_en}: {same_en}, but {_fmt_en(a, d)}% of voters rate it “{len_[gw]}” or better "
-            f"versus {_fmt_en(b, d)}%.",
-        )
-    if gaw["sign"] == "+" and gal["sign"] == "-":
-        a, b, d = _pct_pair(gaw["better"], gaw["worse"], n)
-        c, e, d2 = _pct_pair(gal["better"], gal["worse"], n)
-        return (
-            f"{head_fr} : {same_fr}, mais plus de votants la jugent au-dessus de « {lfr[gw]} » "
-            f"qu'en dessous ({_fmt_fr(a, d)} % contre {_fmt_fr(b, d)} %), alors que ce n'est pas "
-            f"le cas pour « {ln} » ({_fmt_fr(c, d2)} % contre {_fmt_fr(e, d2)} %).",
-            f"{head_en}: {same_en}, but more voters rate it above “{len_[gw]}” than below "
-            f"({_fmt_en(a, d)}% versus {_fmt_en(b, d)}%), which is not the case for “{ln}” "
-            f"({_fmt_en(c, d2)}% versus {_fmt_en(e, d2)}%).",
-        )
+    head_fr, head_en = f"« {wn} » passe devant « {ln} »", f"“{wn}” ranks ahead of “{ln}”"
     step = next(i for i, (x, y) in enumerate(zip(vw, vl, strict=True)) if x != y)
+    gw, gl = vw[step], vl[step]
+    if step == 0:
+        # Each name once: the better grade says who is ahead (long labels on a projector).
+        return (
+            f"« {wn} » a la mention majoritaire « {lfr[gw]} », « {ln} » « {lfr[gl]} ».",
+            f"“{wn}” has the majority grade “{len_[gw]}”, “{ln}” “{len_[gl]}”.",
+        )
+    last = vw[step - 1]
+    a, b = sum(winner_profile[: gw + 1]), sum(loser_profile[: gw + 1])
+
+    def now_fr(g: int) -> str:
+        return f"{'reste' if g == last else 'devient'} « {lfr[g]} »"
+
+    def now_en(g: int) -> str:
+        return f"{'stays' if g == last else 'becomes'} “{len_[g]}”"
+
+    deciding_fr = f"« {lfr[gw]} »" + (" ou mieux" if gw else "")
+    deciding_en = f"“{len_[gw]}”" + (" or better" if gw else "")
     return (
-        f"{head_fr} : {same_fr} et mêmes proportions au-dessus et en dessous ; après avoir retiré "
-        f"{step} mention(s) majoritaire(s), « {wn} » obtient « {lfr[vw[step]]} » contre "
-        f"« {lfr[vl[step]]} ».",
-        f"{head_en}: {same_en} and the same shares above and below; after removing {step} "
-        f"majority grade(s), “{wn}” gets “{len_[vw[step]]}” versus “{len_[vl[step]]}”.",
+        f"{head_fr} : les deux ont la mention majoritaire « {lfr[vw[0]]} » ; en retirant "
+        f"{_removed(vw[:step], lfr, 'fr')} de chacune, la mention majoritaire de « {wn} » "
+        f"{now_fr(gw)}, celle de « {ln} » {now_fr(gl)} ({deciding_fr} : "
+        f"{a} {_plural(a, 'votant', 'votants')} contre {b}).",
+        f"{head_en}: both have the majority grade “{len_[vw[0]]}”; removing "
+        f"{_removed(vw[:step], len_, 'en')} from each, the majority grade of “{wn}” "
+        f"{now_en(gw)}, that of “{ln}” {now_en(gl)} ({deciding_en}: "
+        f"{a} {'voter' if a == 1 else 'voters'} versus {b}).",
     )
