@@ -227,10 +227,10 @@ class Process:
 
 
 def daphne(index: int, port: int, env: dict[str, str], repo: Path, tmp: Path) -> Process:
-    cmd = [*harness.python_cmd(repo), "-m", "daphne", "-b", HOST, "-p", str(port), "-v", "0"]
+    cmd = [*harness.python_cmd(repo), *harness.asgi_server_args("daphne", port)]
     return Process(
         f"daphne{index}",
-        [*cmd, "informaction.asgi:application"],
+        cmd,
         port,
         tmp / f"daphne{index}.log",
         env=env,

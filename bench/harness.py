@@ -337,37 +337,20 @@ def raise_autogroup(pid: int, nice: int) -> None:
         print(f"warning: autogroup priority not set for {pid}: {exc}")
 
 
+def asgi_server_args(server: str, port: int) -> list[str]:
+    """Python's arguments to serve the project on 127.0.0.1:port with Daphne (or uvicorn)."""
+    if server == "uvicorn":
+        args = ["-m", "uvicorn", "--host", HOST, "--port", str(port), "--lifespan", "off"]
+        args += ["--no-access-log", "--log-level", "warning"]
+    else:
+        args = ["-m", "daphne", "-b", HOST, "-p", str(port), "-v", "0"]
+    return [*args, "informaction.asgi:application"]
+
+
 def server_command(args: argparse.Namespace, port: int, repo: Path) -> list[str]:
     """ONE server process (Daphne, or uvicorn), pinned to ``args.server_core``."""
     pin = [*priority(args), "taskset", "-c", str(args.server_core), *python_cmd(repo)]
-    if args.server == "uvicorn":
-        return [
-            *pin,
-            "-m",
-            "uvicorn",
-            "--host",
-            HOST,
-            "--port",
-            str(port),
-            "--lifespan",
-            "off",
-            "--no-access-log",
-            "--log-level",
-            "warning",
-            "informaction.asgi:application",
-        ]
-    return [
-        *pin,
-        "-m",
-        "daphne",
-        "-b",
-        HOST,
-        "-p",
-        str(port),
-        "-v",
-        "0",
-        "informaction.asgi:application",
-    ]
+    return [*pin, *asgi_server_args(args.server, port)]
 
 
 def wait_for_port(
@@ -404,16 +387,12 @@ def start_profiler(args: argparse.Namespace, pid: int) -> subprocess.Popen[bytes
     """py-spy record of the server over the measured window (``--profile out.svg|out.txt``)."""
     py_spy = Path(sys.executable).with_name("py-spy")
     fmt = "raw" if args.profile.endswith(".txt") else "flamegraph"
+    window = ["--pid", str(pid), "--duration", str(int(args.duration)), "--rate", "200"]
     return subprocess.Popen(
         [
             str(py_spy),
             "record",
-            "--pid",
-            str(pid),
-            "--duration",
-            str(int(args.duration)),
-            "--rate",
-            "200",
+            *window,
             "--format",
             fmt,
             "--output",
@@ -428,15 +407,16 @@ def start_profiler(args: argparse.Namespace, pid: int) -> subprocess.Popen[bytes
 # --- Command line ---------------------------------------------------------------------------------
 
 
-def add_run_arguments(
-    parser: argparse.ArgumentParser, duration: float, rate: float, rate_help: str
-) -> None:
-    """--phones, --duration, --backend, --server, --rate (each bench adds its own after them)."""
+def new_parser(doc: str, duration: float, rate: float, rate_help: str) -> argparse.ArgumentParser:
+    """A bench's parser (described by its docstring's first paragraph) with --phones,
+    --duration, --backend, --server, --rate; each bench adds its own options after them."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--phones", type=int, default=1000)
     parser.add_argument("--duration", type=float, default=duration, help="measured seconds")
     parser.add_argument("--backend", choices=["embedded", "real"], default="embedded")
     parser.add_argument("--server", choices=["daphne", "uvicorn"], default="daphne")
     parser.add_argument("--rate", type=float, default=rate, help=rate_help)
+    return parser
 
 
 def add_load_arguments(parser: argparse.ArgumentParser, report_help: str) -> None:
@@ -465,13 +445,40 @@ def add_load_arguments(parser: argparse.ArgumentParser, report_help: str) -> Non
     parser.add_argument("--internal-verify", type=int, help=argparse.SUPPRESS)
 
 
-def check_run_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    """--phones 1..MAX_PHONES, --duration and --rate > 0 (else exit with usage)."""
-    if not 1 <= args.phones <= MAX_PHONES or args.duration <= 0 or args.rate <= 0:
-        parser.error(f"--phones 1..{MAX_PHONES}, --duration and --rate > 0")
+def main(
+    parser: argparse.ArgumentParser,
+    output: tuple[
+        Path, str, Callable[[dict[str, Any]], str | None], Callable[[dict[str, Any]], None]
+    ],
+    internal_setup: Callable[[argparse.Namespace], None],
+    internal_verify: Callable[[argparse.Namespace], None],
+    run: Callable[[argparse.Namespace], dict[str, Any]],
+    check: Callable[[argparse.Namespace], str] = lambda _args: "",
+) -> None:
+    """A load bench's command line: ``--report``, the hidden sub-commands, or a run (after
+    checking the arguments; `check` returns the bench's own usage error). `output`: the results
+    file, the report's Markdown head and row function, the table printer."""
+    out_file, report_head, report_row, print_table = output
+    args = parser.parse_args()
+    if args.report:
+        print(markdown_report(out_file, report_head, report_row))
+    elif args.internal_setup:
+        internal_setup(args)
+    elif args.internal_verify is not None:
+        internal_verify(args)
+    else:
+        if not 1 <= args.phones <= MAX_PHONES or args.duration <= 0 or args.rate <= 0:
+            parser.error(f"--phones 1..{MAX_PHONES}, --duration and --rate > 0")
+        if error := check(args):
+            parser.error(error)
+        save(run(args), args.label, out_file, print_table)
 
 
 # --- The run --------------------------------------------------------------------------------------
+
+
+# summarise(args, the client's result, the database check): the bench's own result fields
+Summarise = Callable[[argparse.Namespace, dict[str, Any], dict[str, Any]], dict[str, Any]]
 
 
 class LoadBench:
@@ -480,20 +487,22 @@ class LoadBench:
     Throwaway environment, ``migrate``, the bench's ``--internal-setup``, ONE server pinned to
     ``--server-core``, the Node client (``client_js``) pinned to ``--client-core`` and followed on
     stdout (connected, measure_start/_end for the CPU window, result), the server killed, then the
-    bench's ``--internal-verify``; everything it started is stopped and removed at the end.
+    bench's ``--internal-verify``; the result line is ``common_summary``'s fields and the bench's
+    own (`summarise`). Everything it started is stopped and removed at the end.
     """
 
+    backends: Backends  # its database and Redis db with --backend real
     tmp_prefix = "ia-load-"
     client_js = "client.mjs"
     client_margin = 30.0  # the client's own overall timeout, beyond connect + duration + grace
 
-    def __init__(self, args: argparse.Namespace, script: str, backends: Backends) -> None:
+    def __init__(self, args: argparse.Namespace, script: str, summarise: Summarise) -> None:
         self.args = args
         self.script = script
-        self.backends = backends
+        self.summarise = summarise
         self.repo = Path(args.repo).resolve()
         self.tmp = Path(tempfile.mkdtemp(prefix=self.tmp_prefix))
-        self.env = bench_env(args, self.tmp, self.repo, backends)
+        self.env = bench_env(args, self.tmp, self.repo, self.backends)
 
     # What a bench says ------------------------------------------------------------------------
 
@@ -512,17 +521,6 @@ class LoadBench:
     def verify_args(self, setup: dict[str, Any], result: dict[str, Any]) -> list[str]:
         """The arguments of the bench's ``--internal-verify`` (the server is already killed)."""
         return ["--internal-verify", str(setup["meeting_id"])]
-
-    def summarise(
-        self,
-        result: dict[str, Any],
-        cpu: dict[str, Any],
-        db: dict[str, Any],
-        server_alive: bool,
-        log_tail: str,
-    ) -> dict[str, Any]:
-        """The result line, from the client's result, the CPU window and the database check."""
-        raise NotImplementedError
 
     # The run ----------------------------------------------------------------------------------
 
@@ -548,7 +546,8 @@ class LoadBench:
             self.server_log.close()
             log = (self.tmp / "server.log").read_text(encoding="utf-8", errors="replace")
             sampler.result["busy_before_pct"] = busy_before
-            return self.summarise(result, sampler.result, db, server_alive, log[-2000:])
+            common = common_summary(self.args, result, sampler.result, server_alive, log[-2000:])
+            return {**common, **self.summarise(self.args, result, db)}
         finally:
             for proc in (self.client, self.profiler):
                 if proc is not None and proc.poll() is None:
@@ -711,6 +710,16 @@ def common_summary(
     }
 
 
+def markdown_quantiles(d: dict[str, Any]) -> str:
+    """p50 / p95 / p99 in whole milliseconds, for the Markdown reports."""
+    return f"{d['p50']:.0f} / {d['p95']:.0f} / {d['p99']:.0f}"
+
+
+def markdown_machine(s: dict[str, Any]) -> str:
+    """The reports' cells server CPU %, other CPU % and lost."""
+    return f"{s.get('server_cpu_pct')} | {s.get('other_cpu_pct')} | {s['lost']}"
+
+
 def quantiles(d: dict[str, Any]) -> str:
     """A latency summary as the tables show it."""
     return f"{d['p50']} / {d['p95']} / {d['p99']} (max {d['max']}, n={d['n']})"
@@ -760,6 +769,13 @@ def save(
     print(f"appended to {out_file.relative_to(REPO)}")
 
 
-def read_results(path: Path) -> list[dict[str, Any]]:
-    """The result lines of a .jsonl file."""
-    return [json.loads(raw) for raw in path.read_text(encoding="utf-8").splitlines()]
+def markdown_report(path: Path, head: str, row: Callable[[dict[str, Any]], str | None]) -> str:
+    """The results appended to `path` as a Markdown table: `head`, then each result's `row`
+    (None: left out) and its label, the last column."""
+    lines = [head]
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        result = json.loads(raw)
+        line = row(result)
+        if line is not None:
+            lines.append(f"{line}| {result.get('label', '')} |")
+    return "\n".join(lines)

@@ -24,7 +24,35 @@ from typing import Any
 import harness
 
 OUT_FILE = harness.BENCH_DIR / "out" / "results.jsonl"
-BACKENDS = harness.Backends("bench_load", redis_db=5)
+REPORT_HEAD = (  # the Markdown table of the runs in results.jsonl (for bench/RESULTS.md)
+    "| phones | backend | server | rate s | connected | ack p50/p95/p99 ms "
+    "| board p50/p95/p99 ms | acks/s | frames/s | MB/s | server CPU % | other CPU % "
+    "| lost | DB check | label |\n|" + "---|" * 15
+)
+
+
+def markdown_row(s: dict[str, Any]) -> str | None:
+    """One run's row but its label (None: written by an older version of this script)."""
+    if "acked_not_stored" not in s["db_check"]:
+        return None
+    ack, board, db = s["ack_ms"], s["board_ms"], s["db_check"]
+    acks = sum(s["acked"].values()) / s["duration_s"]
+    check = (
+        "OK"
+        if db["ok"]
+        else (
+            f"{db['stored_not_acked']} stored not acked, {db['acked_not_stored']} acked not "
+            f"stored, {db['duplicates']} dup"
+        )
+    )
+    return (
+        f"| {s['phones']} | {s['backend']} | {s['server']} | {s['rate_s']:g} "
+        f"| {s['connected']}/{s['attempted']} "
+        f"| {harness.markdown_quantiles(ack)} | {harness.markdown_quantiles(board)} "
+        f"| {acks:.0f} | {s['frames_per_s']} | {s['bytes_per_s'] / 1e6:.1f} "
+        f"| {harness.markdown_machine(s)} | {check} "
+    )
+
 
 # --- Helpers run inside a Django-configured subprocess (same file, hidden sub-commands) ----------
 
@@ -62,18 +90,10 @@ def internal_verify(meeting_id: int) -> None:
 class RoomBench(harness.LoadBench):
     """Phones posting ideas and supports (bench/load/client.mjs); ideas and supports counted."""
 
+    backends = harness.Backends("bench_load", redis_db=5)
+
     def client_config(self, setup: dict[str, Any]) -> dict[str, Any]:
         return {"arrival": self.args.arrival}
-
-    def summarise(
-        self,
-        result: dict[str, Any],
-        cpu: dict[str, Any],
-        db: dict[str, Any],
-        server_alive: bool,
-        log_tail: str,
-    ) -> dict[str, Any]:
-        return summarise(self.args, result, cpu, db, server_alive, log_tail)
 
 
 def db_check(r: dict[str, Any], db: dict[str, Any]) -> dict[str, Any]:
@@ -102,17 +122,9 @@ def db_check(r: dict[str, Any], db: dict[str, Any]) -> dict[str, Any]:
     return check
 
 
-def summarise(
-    args: argparse.Namespace,
-    r: dict[str, Any],
-    cpu: dict[str, Any],
-    db: dict[str, Any],
-    server_alive: bool,
-    log_tail: str,
-) -> dict[str, Any]:
-    """The result line: the common fields, this bench's own and the database check."""
+def summarise(args: argparse.Namespace, r: dict[str, Any], db: dict[str, Any]) -> dict[str, Any]:
+    """This bench's own result fields (after harness.common_summary's): the database check."""
     return {
-        **harness.common_summary(args, r, cpu, server_alive, log_tail),
         "arrival": args.arrival,
         "connected_pct": round(100 * r["connected"] / max(1, r["attempted"]), 2),
         "lost_kinds": r["lost_kinds"],
@@ -163,61 +175,21 @@ def print_table(s: dict[str, Any]) -> None:
     harness.print_rows(rows, s["server_log_tail"])
 
 
-def markdown_table(path: Path) -> str:
-    """The runs stored in results.jsonl as a Markdown table (for bench/RESULTS.md)."""
-    head = (
-        "| phones | backend | server | rate s | connected | ack p50/p95/p99 ms "
-        "| board p50/p95/p99 ms | acks/s | frames/s | MB/s | server CPU % | other CPU % "
-        "| lost | DB check | label |\n|" + "---|" * 15
-    )
-    lines = [head]
-    for s in harness.read_results(path):
-        if "acked_not_stored" not in s["db_check"]:
-            continue  # written by an older version of this script
-        ack, board, db = s["ack_ms"], s["board_ms"], s["db_check"]
-        acks = sum(s["acked"].values()) / s["duration_s"]
-        check = (
-            "OK"
-            if db["ok"]
-            else (
-                f"{db['stored_not_acked']} stored not acked, {db['acked_not_stored']} acked not "
-                f"stored, {db['duplicates']} dup"
-            )
-        )
-        lines.append(
-            f"| {s['phones']} | {s['backend']} | {s['server']} | {s['rate_s']:g} "
-            f"| {s['connected']}/{s['attempted']} "
-            f"| {ack['p50']:.0f} / {ack['p95']:.0f} / {ack['p99']:.0f} "
-            f"| {board['p50']:.0f} / {board['p95']:.0f} / {board['p99']:.0f} "
-            f"| {acks:.0f} | {s['frames_per_s']} | {s['bytes_per_s'] / 1e6:.1f} "
-            f"| {s.get('server_cpu_pct')} | {s.get('other_cpu_pct')} | {s['lost']} | {check} "
-            f"| {s.get('label', '')} |"
-        )
-    return "\n".join(lines)
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    harness.add_run_arguments(
-        parser, duration=30.0, rate=3.0, rate_help="mean seconds between sends"
+    parser = harness.new_parser(
+        __doc__, duration=30.0, rate=3.0, rate_help="mean seconds between sends"
     )
     parser.add_argument("--arrival", choices=["uniform", "exp"], default="uniform")
     harness.add_load_arguments(
         parser, report_help="print bench/out/results.jsonl as Markdown, exit"
     )
-    args = parser.parse_args()
-    if args.report:
-        print(markdown_table(OUT_FILE))
-        return
-    if args.internal_setup:
-        internal_setup(Path(args.internal_setup), args.phones)
-        return
-    if args.internal_verify is not None:
-        internal_verify(args.internal_verify)
-        return
-    harness.check_run_arguments(parser, args)
-    summary = RoomBench(args, str(Path(__file__).resolve()), BACKENDS).run()
-    harness.save(summary, args.label, OUT_FILE, print_table)
+    harness.main(
+        parser,
+        (OUT_FILE, REPORT_HEAD, markdown_row, print_table),
+        internal_setup=lambda args: internal_setup(Path(args.internal_setup), args.phones),
+        internal_verify=lambda args: internal_verify(args.internal_verify),
+        run=lambda args: RoomBench(args, str(Path(__file__).resolve()), summarise).run(),
+    )
 
 
 if __name__ == "__main__":

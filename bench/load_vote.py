@@ -28,7 +28,24 @@ from typing import Any
 import harness
 
 OUT_FILE = harness.BENCH_DIR / "out" / "vote_results.jsonl"
-BACKENDS = harness.Backends("bench_vote", redis_db=6)
+REPORT_HEAD = (  # the Markdown table of the runs in vote_results.jsonl (for bench/RESULTS.md)
+    "| phones | backend | rate s | reveal | connected | ballots/s | ack p50/p95/p99 ms "
+    "| board p50/p95/p99 ms | frames/s | MB/s | server CPU % | other CPU % | lost | errors "
+    "| tallies equal | label |\n|" + "---|" * 16
+)
+
+
+def markdown_row(s: dict[str, Any]) -> str:
+    """One run's row but its label."""
+    ack, board = s["ack_ms"], s["board_ms"]
+    return (
+        f"| {s['phones']} | {s['backend']} | {s['rate_s']:g} | {s['reveal']} "
+        f"| {s['connected']}/{s['attempted']} | {s['acks_per_s']:.0f} "
+        f"| {harness.markdown_quantiles(ack)} | {harness.markdown_quantiles(board)} "
+        f"| {s['frames_per_s']} | {s['bytes_per_s'] / 1e6:.1f} | {harness.markdown_machine(s)} "
+        f"| {s['errors_total']} | {'yes' if s['tallies_equal'] else 'NO'} "
+    )
+
 
 # --- Helpers run inside a Django-configured subprocess (same file, hidden sub-commands) ----------
 
@@ -124,6 +141,8 @@ def internal_verify(meeting_id: int, vote_id: int, client_file: Path) -> None:
 class VoteBench(harness.LoadBench):
     """Phones casting dot ballots (bench/load/vote-client.mjs); three tallies compared."""
 
+    backends = harness.Backends("bench_vote", redis_db=6)
+
     tmp_prefix = "ia-vote-"
     client_js = "vote-client.mjs"
     client_margin = 45.0
@@ -165,26 +184,9 @@ class VoteBench(harness.LoadBench):
             *("--vote-id", str(setup["vote"]), "--client-file", str(client_file)),
         ]
 
-    def summarise(
-        self,
-        result: dict[str, Any],
-        cpu: dict[str, Any],
-        db: dict[str, Any],
-        server_alive: bool,
-        log_tail: str,
-    ) -> dict[str, Any]:
-        return summarise(self.args, result, cpu, db, server_alive, log_tail)
 
-
-def summarise(
-    args: argparse.Namespace,
-    r: dict[str, Any],
-    cpu: dict[str, Any],
-    db: dict[str, Any],
-    server_alive: bool,
-    log_tail: str,
-) -> dict[str, Any]:
-    """The result line: the common fields, this bench's own and the three tallies."""
+def summarise(args: argparse.Namespace, r: dict[str, Any], db: dict[str, Any]) -> dict[str, Any]:
+    """This bench's own result fields (after harness.common_summary's): the three tallies."""
     close = r.get("close") or {}
     tallies_equal = bool(
         db["stored_eq_recount"]
@@ -193,7 +195,6 @@ def summarise(
         and db["raw_eq_recount"]
     )
     return {
-        **harness.common_summary(args, r, cpu, server_alive, log_tail),
         "reveal": args.reveal,
         "sent_invalid": r["sent_invalid"],
         "timeline": r["timeline"],
@@ -295,33 +296,9 @@ def print_table(s: dict[str, Any]) -> None:
     harness.print_rows(rows, s["server_log_tail"])
 
 
-def markdown_table(path: Path) -> str:
-    """The runs stored in vote_results.jsonl as a Markdown table (for bench/RESULTS.md)."""
-    head = (
-        "| phones | backend | rate s | reveal | connected | ballots/s | ack p50/p95/p99 ms "
-        "| board p50/p95/p99 ms | frames/s | MB/s | server CPU % | other CPU % | lost | errors "
-        "| tallies equal | label |\n|" + "---|" * 16
-    )
-    lines = [head]
-    for s in harness.read_results(path):
-        ack, board = s["ack_ms"], s["board_ms"]
-        lines.append(
-            f"| {s['phones']} | {s['backend']} | {s['rate_s']:g} | {s['reveal']} "
-            f"| {s['connected']}/{s['attempted']} | {s['acks_per_s']:.0f} "
-            f"| {ack['p50']:.0f} / {ack['p95']:.0f} / {ack['p99']:.0f} "
-            f"| {board['p50']:.0f} / {board['p95']:.0f} / {board['p99']:.0f} "
-            f"| {s['frames_per_s']} | {s['bytes_per_s'] / 1e6:.1f} "
-            f"| {s.get('server_cpu_pct')} | {s.get('other_cpu_pct')} | {s['lost']} "
-            f"| {s['errors_total']} | {'yes' if s['tallies_equal'] else 'NO'} "
-            f"| {s.get('label', '')} |"
-        )
-    return "\n".join(lines)
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    harness.add_run_arguments(
-        parser, duration=60.0, rate=20.0, rate_help="mean seconds between a phone's ballots"
+    parser = harness.new_parser(
+        __doc__, duration=60.0, rate=20.0, rate_help="mean seconds between a phone's ballots"
     )
     parser.add_argument("--reveal", choices=["at_close", "live"], default="at_close")
     parser.add_argument("--options", type=int, default=8)
@@ -334,28 +311,28 @@ def main() -> None:
     harness.add_load_arguments(parser, report_help="print bench/out/vote_results.jsonl as Markdown")
     parser.add_argument("--vote-id", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--client-file", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.report:
-        print(markdown_table(OUT_FILE))
-        return
-    if args.internal_setup:
-        internal_setup(
+    script = str(Path(__file__).resolve())
+    harness.main(
+        parser,
+        (OUT_FILE, REPORT_HEAD, markdown_row, print_table),
+        internal_setup=lambda args: internal_setup(
             Path(args.internal_setup),
             args.phones,
             args.options,
             args.dots,
             args.per_option,
             args.reveal,
-        )
-        return
-    if args.internal_verify is not None:
-        internal_verify(args.internal_verify, args.vote_id, Path(args.client_file))
-        return
-    harness.check_run_arguments(parser, args)
-    if not 2 <= args.options <= 60 or not 1 <= args.per_option <= args.dots:
-        parser.error("--options 2..60, --per-option 1..--dots")
-    summary = VoteBench(args, str(Path(__file__).resolve()), BACKENDS).run()
-    harness.save(summary, args.label, OUT_FILE, print_table)
+        ),
+        internal_verify=lambda args: internal_verify(
+            args.internal_verify, args.vote_id, Path(args.client_file)
+        ),
+        run=lambda args: VoteBench(args, script, summarise).run(),
+        check=lambda args: (
+            ""
+            if 2 <= args.options <= 60 and 1 <= args.per_option <= args.dots
+            else "--options 2..60, --per-option 1..--dots"
+        ),
+    )
 
 
 if __name__ == "__main__":
