@@ -43,12 +43,11 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-import load_room as room
+import harness
 
-BENCH_DIR = Path(__file__).resolve().parent
-REPO = BENCH_DIR.parent
-OUT_FILE = BENCH_DIR / "out" / "chaos.jsonl"
-HOST = room.HOST
+REPO = harness.REPO
+OUT_FILE = harness.BENCH_DIR / "out" / "chaos.jsonl"
+HOST = harness.HOST
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PG_DB = "chaos"
 PHASES = ("kill", "redis", "postgres", "hostile")
@@ -62,7 +61,7 @@ IDEA_TAG = re.compile(r"\[(p\d+-([a-z])-\d+)\]$")
 
 def internal_verify(meeting_id: int, acks_path: Path, phones: int) -> None:
     """Compare the phones' acks with the database, per phase; print JSON."""
-    room._django()
+    harness.django_setup()
     from deliberation.models import Idea, Support
     from rooms.models import ClientCommand, Meeting, Participant
 
@@ -130,20 +129,6 @@ def internal_verify(meeting_id: int, acks_path: Path, phones: int) -> None:
 # --- The isolated backends and the two servers ----------------------------------------------------
 
 
-def wait_port(port: int, timeout: float, proc: subprocess.Popen[Any] | None = None) -> None:
-    """Wait until 127.0.0.1:port accepts connections."""
-    import socket
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"process {proc.args[0]} exited with code {proc.returncode}")
-        with contextlib.suppress(OSError), socket.create_connection((HOST, port), timeout=0.5):
-            return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on {HOST}:{port} after {timeout} s")
-
-
 class PgCluster:
     """A throwaway PostgreSQL cluster (as the ``postgres`` user when run as root)."""
 
@@ -161,17 +146,8 @@ class PgCluster:
 
     def _run(self, *cmd: str, timeout: float = 120) -> None:
         user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        done = subprocess.run(
-            [*user, *cmd],
-            cwd=self.dir,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-            start_new_session=True,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"{Path(cmd[0]).name} failed: {done.stderr[-2000:]}")
+        what = Path(cmd[0]).name
+        harness.run_checked([*user, *cmd], what, timeout, cwd=self.dir, start_new_session=True)
 
     def _ctl(self, action: str, *extra: str) -> None:
         # Lock waits over 1 s and statements over 2 s go to the log (--keep-logs): a stuck
@@ -239,7 +215,7 @@ class Process:
             self.proc = subprocess.Popen(
                 self.cmd, stdout=log, stderr=log, start_new_session=True, **self.popen
             )
-        wait_port(self.port, timeout, self.proc)
+        harness.wait_for_port(self.port, self.proc, timeout, f"process {self.cmd[0]}", poll=0.1)
 
     def kill9(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -247,14 +223,14 @@ class Process:
             self.proc.wait(timeout=10)
 
     def stop(self) -> None:
-        room.stop(self.proc)
+        harness.stop(self.proc)
 
 
 def daphne(index: int, port: int, env: dict[str, str], repo: Path, tmp: Path) -> Process:
-    cmd = [*room.python_cmd(repo), "-m", "daphne", "-b", HOST, "-p", str(port), "-v", "0"]
+    cmd = [*harness.python_cmd(repo), *harness.asgi_server_args("daphne", port)]
     return Process(
         f"daphne{index}",
-        [*cmd, "informaction.asgi:application"],
+        cmd,
         port,
         tmp / f"daphne{index}.log",
         env=env,
@@ -276,11 +252,11 @@ class Client:
 
     def __init__(self, config: Path) -> None:
         self.proc = subprocess.Popen(
-            ["node", str(room.LOAD_DIR / "chaos.mjs"), str(config)],
+            ["node", str(harness.LOAD_DIR / "chaos.mjs"), str(config)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
-            cwd=room.LOAD_DIR,
+            cwd=harness.LOAD_DIR,
             start_new_session=True,
         )
         self.events: queue.Queue[dict[str, Any]] = queue.Queue()
@@ -328,8 +304,8 @@ class Chaos:
         self.args = args
         self.repo = Path(args.repo).resolve()
         self.tmp = Path(tempfile.mkdtemp(prefix="ia-chaos-"))
-        self.pg = PgCluster(room.free_port())
-        self.redis = redis_server(room.free_port(), self.tmp)
+        self.pg = PgCluster(harness.free_port())
+        self.redis = redis_server(harness.free_port(), self.tmp)
         self.servers: list[Process] = []
         self.client: Client | None = None
         self.meeting_id = 0
@@ -357,7 +333,7 @@ class Chaos:
 
     def env(self) -> dict[str, str]:
         ns = argparse.Namespace(backend="real", idea_rate_limit=1000, env=self.args.env)
-        env = room.bench_env(ns, self.tmp, self.repo)
+        env = harness.bench_env(ns, self.tmp, self.repo)
         env.update(
             DATABASE_URL=self.pg.url,
             REDIS_URL=f"redis://{HOST}:{self.redis.port}/0",
@@ -370,17 +346,18 @@ class Chaos:
         self.pg.start()
         self.redis.start()
         env = self.env()
-        room.run_python(["manage.py", "migrate", "--noinput", "-v", "0"], env, self.repo, 300)
+        harness.run_python(["manage.py", "migrate", "--noinput", "-v", "0"], env, self.repo, 300)
         out = self.tmp / "setup.json"
-        script = str(room.BENCH_DIR / "load_room.py")
+        script = str(harness.BENCH_DIR / "load_room.py")
         phones = str(self.args.phones + 1)  # the last one is the hostile phone
-        room.run_python(
+        harness.run_python(
             [script, "--internal-setup", str(out), "--phones", phones], env, self.repo, 300
         )
         setup = json.loads(out.read_text(encoding="utf-8"))
         self.meeting_id = setup["meeting_id"]
         self.servers = [
-            daphne(i, room.free_port(), env, self.repo, self.tmp) for i in range(self.args.servers)
+            daphne(i, harness.free_port(), env, self.repo, self.tmp)
+            for i in range(self.args.servers)
         ]
         for server in self.servers:
             server.start()
@@ -560,7 +537,7 @@ class Chaos:
         for server in self.servers:
             server.kill9()  # commands still queued would commit after the check
         db = json.loads(
-            room.run_python(
+            harness.run_python(
                 [
                     str(Path(__file__).resolve()),
                     "--internal-verify",
@@ -774,7 +751,7 @@ def main() -> None:
 
 def run_bounded(args: argparse.Namespace) -> dict[str, Any]:
     """One run under an overall timeout; SIGINT/SIGTERM/timeout all end in ``close()``."""
-    room.ensure_node_modules()
+    harness.ensure_node_modules()
 
     def interrupt(signum: int, _frame: Any) -> None:
         raise KeyboardInterrupt(signal.Signals(signum).name)

@@ -31,9 +31,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import load_room  # noqa: E402 - the load bench's environment, setup and server helpers
+import harness  # noqa: E402 - the load benches' environment and server helpers
 
-OUT_FILE = load_room.BENCH_DIR / "out" / "storm.jsonl"
+OUT_FILE = harness.BENCH_DIR / "out" / "storm.jsonl"
+ROOM_SETUP = str(harness.BENCH_DIR / "load_room.py")  # its --internal-setup: the room
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -55,7 +56,7 @@ async def _connect(url: str, origin: str, cookie: str) -> Any:
 def internal_ideas(setup_file: Path, count: int) -> None:
     """Give the room `count` visible ideas by its other phones (a room of realistic size: the
     cost of a snapshot grows with it); write the first idea's id into the setup file."""
-    load_room._django()
+    harness.django_setup()
     from deliberation.models import Idea
     from rooms.models import Participant
 
@@ -138,41 +139,41 @@ async def _measure(url: str, origin: str, setup: dict[str, Any], args: argparse.
 def run(args: argparse.Namespace) -> dict[str, Any]:
     repo = Path(args.repo).resolve()
     tmp = Path(tempfile.mkdtemp(prefix="ia-storm-"))
-    env = load_room.bench_env(
+    env = harness.bench_env(
         argparse.Namespace(backend="embedded", idea_rate_limit=1000, env=[]), tmp, repo
     )
     server = None
     try:
-        load_room.run_python(["manage.py", "migrate", "--noinput", "-v", "0"], env, repo, 300)
+        harness.run_python(["manage.py", "migrate", "--noinput", "-v", "0"], env, repo, 300)
         setup_file = tmp / "setup.json"
-        load_room.run_python(
-            [load_room.__file__, "--internal-setup", str(setup_file)]
+        harness.run_python(
+            [ROOM_SETUP, "--internal-setup", str(setup_file)]
             + ["--phones", str(args.attackers + 1)],
             env,
             repo,
             300,
         )
-        load_room.run_python(
+        harness.run_python(
             [__file__, "--internal-ideas", str(setup_file), "--ideas", str(args.ideas)],
             env,
             repo,
             300,
         )
         setup = json.loads(setup_file.read_text(encoding="utf-8"))
-        port = load_room.free_port()
-        server_cmd = load_room.server_command(
+        port = harness.free_port()
+        server_cmd = harness.server_command(
             argparse.Namespace(nice=0, server_core=0, server="daphne"), port, repo
         )
         server = subprocess.Popen(
             server_cmd, env=env, cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        load_room.wait_for_port(port, server, 60)
-        url = f"ws://{load_room.HOST}:{port}/ws/room/{setup['code']}/"
-        origin = f"http://{load_room.HOST}:{port}"
+        harness.wait_for_port(port, server, 60)
+        url = f"ws://{harness.HOST}:{port}/ws/room/{setup['code']}/"
+        origin = f"http://{harness.HOST}:{port}"
         os.sched_setaffinity(0, {1})  # the client on core 1, the server on core 0
         quiet, stormy, counts = asyncio.run(_measure(url, origin, setup, args))
     finally:
-        load_room.stop(server)
+        harness.stop(server)
         shutil.rmtree(tmp, ignore_errors=True)
     result = {
         "repo": str(repo),
@@ -204,7 +205,7 @@ def main() -> None:
     parser.add_argument(
         "--same-device", action="store_true", help="every attacker socket with one phone's cookie"
     )
-    parser.add_argument("--repo", default=str(load_room.REPO), help="code to serve")
+    parser.add_argument("--repo", default=str(harness.REPO), help="code to serve")
     args = parser.parse_args()
     if args.internal_ideas:
         internal_ideas(Path(args.internal_ideas), args.ideas)

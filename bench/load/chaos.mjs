@@ -1,10 +1,12 @@
 // Chaos client: N phones, one board and one hostile phone on several server processes, driven by
-// bench/chaos.py through stdin while it breaks the backends. The screens are room.mjs's.
+// bench/chaos.py through stdin while it breaks the backends. The screens are room.mjs's (on
+// common.mjs's Screen).
 //
 //   node chaos.mjs CONFIG.json        (stdin: one JSON command a line; stdout: JSON lines)
 //
-// CONFIG: room.mjs's (urls, origins, reconnect, rate, arrival, seed, tag_text) plus phones,
-//         board_cookie, hostile_cookie, ramp, connect_timeout, grace, acks_file, overall_timeout.
+// CONFIG: common.mjs's and room.mjs's (urls, origins, reconnect, rate, arrival, seed, tag_text)
+//         plus phones, board_cookie, hostile_cookie, ramp, connect_timeout, grace, acks_file,
+//         overall_timeout.
 // Phone i starts on urls[i % n]; the board and the hostile phone on urls[0].
 // Commands:
 //   {"cmd":"phase","tag":"k"}   later messages get ids "p<i>-k-<n>" and count for phase k
@@ -17,13 +19,12 @@
 
 import { writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
-import {
-  NORMAL_REFUSALS, Screen, cfg, connectAll, countInto, emit, now, sleep, state, stats, summary,
-} from "./room.mjs";
+import { cfg, connectAll, countInto, emit, now, sleep, state, stats, summary } from "./common.mjs";
+import { IdeaScreen, NORMAL_REFUSALS } from "./room.mjs";
 
-const phones = cfg.phones.map((cookie, i) => new Screen(i, cookie, false, i % cfg.urls.length));
-const board = new Screen(-1, cfg.board_cookie, true, 0);
-const hostile = new Screen(-2, cfg.hostile_cookie, false, 0);
+const phones = cfg.phones.map((cookie, i) => new IdeaScreen(i, cookie, false, i % cfg.urls.length));
+const board = new IdeaScreen(-1, cfg.board_cookie, true, 0);
+const hostile = new IdeaScreen(-2, cfg.hostile_cookie, false, 0);
 hostile.maxBackoff = 250; // an attacker reconnects at once
 const watched = [board, ...phones];
 const everyone = [...watched, hostile];
