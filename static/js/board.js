@@ -1,7 +1,13 @@
-// The facilitator's board: the projected idea wall plus the moderation controls.
-// Only visible ideas ever reach the projected area (#board-cards); pending and hidden ones live in
-// the moderation panel only. In "hidden until reveal" mode the projected area shows a count.
+// The facilitator's console: the idea wall as the room sees it, the moderation panel, the
+// projection controls (static/js/board-projection.js) and the questions (board-questions.js).
+// The room sees a separate projection page; the console is the facilitator's own screen, on a
+// laptop or a phone (below 900 px one part at a time, chosen with the tabs). Several consoles
+// may follow one meeting at once: each follows the room state, nothing assumes it is alone.
+// Only visible ideas reach the wall (#board-cards); pending and hidden ones live in the
+// moderation panel. In "hidden until reveal" mode the wall shows a count.
 import { mountBoardDebrief } from "./board-debrief.js";
+import { mountBoardProjection } from "./board-projection.js";
+import { mountBoardQuestions } from "./board-questions.js";
 import { mountBoardThemes } from "./board-themes.js";
 import { mountBoardVotes } from "./board-votes.js";
 import { connectRoom, el, format, plural, readJson, reorder, sortIdeas } from "./live.js";
@@ -31,6 +37,8 @@ const ui = {
   togglePanel: $("toggle-panel"),
   openPaper: $("open-paper"),
   pendingBadge: $("pending-badge"),
+  tabPendingBadge: $("tab-pending-badge"),
+  tabs: document.querySelectorAll("#console-tabs [data-tab]"),
   fullscreen: $("fullscreen"),
   error: $("controls-error"),
   panel: $("mod-panel"),
@@ -245,8 +253,10 @@ function renderPanel(state, ideas) {
   }
   if (hadFocus && !ui.panel.contains(document.activeElement)) ui.panelTitle.focus();
   const pending = groups.pending.length;
-  ui.pendingBadge.hidden = pending === 0;
-  ui.pendingBadge.textContent = pending ? plural(S, "pending", pending) : "";
+  for (const badge of [ui.pendingBadge, ui.tabPendingBadge]) {
+    badge.hidden = pending === 0;
+    badge.textContent = pending ? plural(S, "pending", pending) : "";
+  }
 }
 
 async function moderate(item, type, data) {
@@ -333,7 +343,8 @@ function renderControls(state) {
 
 function render(state) {
   const ideas = sortIdeas(state.ideas.values());
-  const visible = ideas.filter((idea) => idea.state === "visible");
+  // Questions have their own view (board-questions.js): the wall keeps the ideas.
+  const visible = ideas.filter((idea) => idea.state === "visible" && idea.kind !== "question");
   renderStage(state, visible);
   renderPanel(state, ideas);
   renderControls(state);
@@ -380,9 +391,11 @@ room = connectRoom({
   },
 });
 
+const projection = mountBoardProjection(room); // what the room sees (static/js/board-projection.js)
 mountBoardThemes(room); // themes and clustering: lanes, panel tools (static/js/board-themes.js)
 mountBoardDebrief(room); // debrief columns, group lanes, timeline (static/js/board-debrief.js)
-mountBoardVotes(room); // votes: panel tools, dialog, projected turnout and results (static/js/board-votes.js)
+mountBoardVotes(room, { project: projection.project }); // votes: panel tools, dialog, turnout and results
+mountBoardQuestions(room, { project: projection.available ? projection.project : null }); // questions for speakers
 
 ui.advance.addEventListener("click", () => command("meeting.advance"));
 ui.phaseForm.addEventListener("submit", (event) => {
@@ -407,11 +420,28 @@ ui.optPremod.addEventListener("change", () => configure("premoderation", ui.optP
 ui.optHidden.addEventListener("change", () => configure("hidden_until_reveal", ui.optHidden));
 ui.optQuestions.addEventListener("change", () => configure("allow_questions", ui.optQuestions));
 
-function setPanel(open) {
+// Wide screens: the panel opens beside the wall. Below 900 px the tabs show one part at a time
+// (the wall, the panel or the projection); opening the panel is choosing its tab.
+let tab = "stage";
+const narrow = window.matchMedia("(max-width: 900px)");
+function applyLayout(open) {
   ui.panel.hidden = !open;
   ui.layout.classList.toggle("with-panel", open);
+  ui.layout.dataset.tab = tab;
   ui.togglePanel.setAttribute("aria-expanded", open ? "true" : "false");
+  for (const button of ui.tabs) button.setAttribute("aria-pressed", button.dataset.tab === tab ? "true" : "false");
 }
+function setPanel(open) {
+  if (open) tab = "panel";
+  else if (tab === "panel") tab = "stage";
+  applyLayout(open);
+}
+function setTab(name) {
+  tab = name;
+  applyLayout(name === "panel");
+  window.scrollTo({ top: 0 });
+}
+for (const button of ui.tabs) button.addEventListener("click", () => setTab(button.dataset.tab));
 ui.togglePanel.addEventListener("click", () => {
   const open = ui.panel.hidden;
   setPanel(open);
@@ -422,7 +452,7 @@ ui.openPaper.addEventListener("click", () => {
   ui.paperText.focus();
 });
 document.addEventListener("keydown", (event) => {
-  if (event.key === "Escape" && !ui.panel.hidden && ui.panel.contains(document.activeElement)) {
+  if (event.key === "Escape" && !ui.panel.hidden && ui.panel.contains(document.activeElement) && !narrow.matches) {
     setPanel(false);
     ui.togglePanel.focus();
   }
