@@ -49,7 +49,6 @@ export function mountBoardQuestions(room, { project = null } = {}) {
   };
   if (!ui.view) return;
   let showing = false; // the questions view is on
-  let chosen = false; // the facilitator picked a view: no automatic switch any more
   const items = new Map(); // idea id -> { li, refs }
 
   function say(error) {
@@ -148,12 +147,6 @@ export function mountBoardQuestions(room, { project = null } = {}) {
     const meeting = state.meeting ?? {};
     const { open, done } = questionLists(state.ideas, ui.sort.value);
     const offered = Boolean(meeting.allow_questions) || open.length + done.length > 0;
-    // A webconference starts on its questions; the facilitator's choice then stays.
-    if (!chosen && offered && !showing && meeting.allow_questions && open.length + done.length > 0) {
-      showing = true;
-      ui.showIdeas.setAttribute("aria-pressed", "false");
-      ui.showQuestions.setAttribute("aria-pressed", "true");
-    }
     const on = offered && showing;
     ui.switcher.hidden = !offered;
     ui.view.hidden = !on;
@@ -171,14 +164,8 @@ export function mountBoardQuestions(room, { project = null } = {}) {
     ui.doneEmpty.hidden = done.length > 0;
   }
 
-  ui.showIdeas.addEventListener("click", () => {
-    chosen = true;
-    setShowing(false);
-  });
-  ui.showQuestions.addEventListener("click", () => {
-    chosen = true;
-    setShowing(true);
-  });
+  ui.showIdeas.addEventListener("click", () => setShowing(false));
+  ui.showQuestions.addEventListener("click", () => setShowing(true));
   ui.sort.addEventListener("change", () => render(room.state));
   room.subscribe((state) => render(state));
 }

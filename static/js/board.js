@@ -63,6 +63,7 @@ const modItems = new Map(); // idea id -> { li, refs, editing } (moderation pane
 let errorTimer = null;
 let busy = false;
 const configuring = new Set(); // meeting.configure fields awaiting their ack
+let phasePicked = null; // {from: the phase then} while a phase is picked in the list, not applied
 
 function showError(message) {
   ui.error.textContent = message ?? "";
@@ -327,7 +328,9 @@ function renderControls(state) {
   if (ui.phaseSelect.options.length !== phases.length) {
     ui.phaseSelect.replaceChildren(...phases.map((p) => el("option", { text: p.label, attrs: { value: p.value } })));
   }
-  if (document.activeElement !== ui.phaseSelect) ui.phaseSelect.value = meeting.phase ?? "";
+  // A phase picked but not applied yet stays picked, unless the phase changed meanwhile.
+  if (phasePicked && phasePicked.from !== meeting.phase) phasePicked = null;
+  if (document.activeElement !== ui.phaseSelect && !phasePicked) ui.phaseSelect.value = meeting.phase ?? "";
   ui.phaseSelect.disabled = !room.connected;
   ui.phaseApply.disabled = !room.connected;
 
@@ -398,8 +401,12 @@ mountBoardVotes(room, { project: projection.project }); // votes: panel tools, d
 mountBoardQuestions(room, { project: projection.available ? projection.project : null }); // questions for speakers
 
 ui.advance.addEventListener("click", () => command("meeting.advance"));
+ui.phaseSelect.addEventListener("change", () => {
+  phasePicked = { from: room.state.meeting?.phase };
+});
 ui.phaseForm.addEventListener("submit", (event) => {
   event.preventDefault();
+  phasePicked = null;
   if (ui.phaseSelect.value && ui.phaseSelect.value !== room.state.meeting?.phase) {
     command("meeting.set_phase", { phase: ui.phaseSelect.value });
   }
@@ -409,8 +416,11 @@ ui.revealPanel.addEventListener("click", () => command("meeting.reveal"));
 async function configure(name, input) {
   configuring.add(name);
   try {
-    const ack = await command("meeting.configure", { [name]: input.checked });
-    if (ack) await room.onScreen(ack.seq);
+    // Not through command(): a switch flipped while a phase move is under way is not dropped.
+    const ack = await room.send("meeting.configure", { [name]: input.checked });
+    await room.onScreen(ack.seq);
+  } catch (error) {
+    showError(error.message ?? String(error));
   } finally {
     configuring.delete(name);
     renderControls(room.state); // the server's state wins (also after an error)
