@@ -87,6 +87,7 @@ export function mountBoardProjection(room) {
     const wanted = list.some((vote) => String(vote.id) === keep) ? keep : String(chosenVote(current) ?? "");
     if (document.activeElement !== ui.vote) ui.vote.value = wanted;
     ui.vote.disabled = list.length === 0;
+    ui.vote.closest(".field").hidden = list.length === 0;
   }
 
   function render(state) {

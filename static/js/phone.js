@@ -296,7 +296,7 @@ function renderQuestions(state, all, card) {
   reorder(questions.list, open.map(card));
   reorder(questions.answered, done.map(card));
   if (hadFocus && !questions.section.contains(document.activeElement)) $("questions-title").focus();
-  questions.empty.hidden = open.length > 0;
+  questions.empty.hidden = asked.length > 0;
   questions.count.textContent = asked.length ? plural(S, "questions", asked.length) : "";
   questions.answered.hidden = questions.answeredTitle.hidden = done.length === 0;
   questions.answeredCount.textContent = `(${done.length})`;

@@ -32,13 +32,20 @@ TOO_SMALL = """() => [...document.querySelectorAll(
     // a checkbox or radio is as big as its label (or the row holding both)
     const rows = [node, ...(node.labels ?? []), node.closest('.field-check')].filter(Boolean);
     return Math.max(...rows.map((row) => row.getBoundingClientRect().height)) < 44;
-  }).map((node) => `${node.tagName} ${node.id || node.className} "${(node.textContent || node.value || '').trim().slice(0, 30)}" ${Math.round(node.getBoundingClientRect().height)}px`)"""
+  }).map((node) => {
+    const label = (node.textContent || node.value || '').trim().slice(0, 30);
+    const height = Math.round(node.getBoundingClientRect().height);
+    return `${node.tagName} ${node.id || node.className} "${label}" ${height}px`;
+  })"""
 
 
 WIDE = """() => [...document.querySelectorAll('body *')].filter((node) => {
     const box = node.getBoundingClientRect();
     return box.width && box.right > document.documentElement.clientWidth + 1;
-  }).slice(0, 8).map((node) => `${node.tagName}#${node.id}.${node.className} ${Math.round(node.getBoundingClientRect().right)}`)"""
+  }).slice(0, 8).map((node) => {
+    const right = Math.round(node.getBoundingClientRect().right);
+    return `${node.tagName}#${node.id}.${node.className} ${right}`;
+  })"""
 
 
 def projection_available() -> bool:
@@ -172,6 +179,8 @@ def test_console_runs_a_whole_meeting_from_a_phone(
     expect(lea.locator("#questions-answered > li").filter(has_text=token)).to_contain_text(
         "Répondue"
     )
+    lea.locator("#questions-section").scroll_into_view_if_needed()
+    lea.screenshot(path=str(artifacts / "console-phone-questions-390.png"))
     console.get_by_role("button", name="Les idées").click()
 
     # Phase moves from the top of the console, whatever the tab.
