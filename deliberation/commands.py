@@ -66,6 +66,7 @@ COMMANDS = (
     _moderation("idea.hide"),
     _moderation("idea.restore"),
     _moderation("idea.approve"),
+    Command("ideas.approve", services.ideas_approve, (req("ideas", IDS, "idea_ids"),), FACILITATOR),
     Command("idea.pin", services.idea_pin, (IDEA, opt("pinned", bool, True)), FACILITATOR),
     Command("idea.moderate_edit", services.idea_moderate_edit, (IDEA, *TEXT_FIELDS), FACILITATOR),
     Command("idea.answer", services.idea_answer, (IDEA, opt("answered", bool, True)), FACILITATOR),

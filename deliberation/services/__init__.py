@@ -27,7 +27,14 @@ from .groups import (
 )
 from .ideas import idea_delete, idea_edit, idea_submit, idea_support
 from .meetings import meeting_configure, meeting_create, meeting_reveal, meeting_set_phase
-from .moderation import idea_add_paper, idea_answer, idea_moderate, idea_moderate_edit, idea_pin
+from .moderation import (
+    idea_add_paper,
+    idea_answer,
+    idea_moderate,
+    idea_moderate_edit,
+    idea_pin,
+    ideas_approve,
+)
 from .sessions import SEED_MAX, ideas_seed_from_meeting, session_from_idea
 from .themes import (
     THEME_COLORS,
@@ -81,6 +88,7 @@ __all__ = [
     "idea_submit",
     "idea_suggest_theme",
     "idea_support",
+    "ideas_approve",
     "ideas_assign",
     "ideas_merge",
     "ideas_seed_from_meeting",

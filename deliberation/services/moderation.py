@@ -1,5 +1,5 @@
-"""The facilitators' hand on ideas: paper post-its, hide/restore/approve, pin, correct, and
-questions marked answered."""
+"""The facilitators' hand on ideas: paper post-its, hide/restore/approve (one or many), pin,
+correct, and questions marked answered."""
 
 from __future__ import annotations
 
@@ -81,6 +81,48 @@ def idea_moderate(
 
     return run_command(
         meeting_id=meeting_id, actor=actor, command=command, client_id=client_id, change=change
+    )
+
+
+def ideas_approve(
+    *, meeting_id: int, actor: Actor, client_id: str | None, idea_ids: list[Any]
+) -> dict[str, Any]:
+    """Approve every listed idea still pending (a debrief column's "Tout approuver").
+
+    One change for the whole list: ideas no longer pending (another facilitator approved or hid
+    them meanwhile) are skipped, not refused. Raises DomainError("ideas.nothing_to_approve")
+    for an empty list, ("idea.not_found") for an id of another meeting. Emits one
+    "idea.changed" per approved idea; the ack lists them.
+    """
+    if not idea_ids:
+        raise DomainError("ideas.nothing_to_approve", _("Aucune idée à approuver."))
+
+    def change(meeting: Meeting, unit: Unit) -> Change:
+        wanted = list(dict.fromkeys(idea_ids))
+        ideas = list(
+            Idea.objects.select_related("author")
+            .filter(meeting=meeting, pk__in=wanted)
+            .exclude(state=IdeaState.DELETED)
+            .order_by("pk")
+        )
+        if len(ideas) != len(wanted):
+            raise DomainError("idea.not_found", _("Cette idée n'existe pas."))
+        events, approved = [], []
+        for idea in ideas:
+            if idea.state != IdeaState.PENDING:
+                continue
+            idea.state = IdeaState.VISIBLE
+            idea.save(update_fields=["state", "updated_at"])
+            approved.append(idea.pk)
+            events.append(idea_event(idea, meeting))
+        return {"ideas": approved}, events
+
+    return run_command(
+        meeting_id=meeting_id,
+        actor=actor,
+        command="ideas.approve",
+        client_id=client_id,
+        change=change,
     )
 
 

@@ -1,7 +1,9 @@
 // Debrief columns, group proposals, questions and the timeline on the facilitator's board.
 //
-// - Phase "debrief": the projected area shows three live columns (atouts, critiques, pistes
-//   d'amélioration) instead of the idea wall; supports and moderation work as for ideas.
+// - Phase "debrief": the stage shows three live columns (atouts, critiques, pistes
+//   d'amélioration) instead of the idea wall; supports and moderation work as for ideas. With
+//   pre-moderation, the console says so loudly: the posts waiting on each column (count, one-click
+//   "Approuver", "Tout approuver" = one `ideas.approve`), never shown on the projection.
 // - Proposals brought back from breakout groups show in one lane per group (their colour).
 // - Questions (kind "question") get a "Répondue" switch in the moderation panel.
 // - Timeline panel: "Démarrer le chrono" and one-click marks (agenda item, speaker, video,
@@ -10,7 +12,7 @@
 // Nothing is optimistic: every change is a command and the screen follows the room state (the
 // marks are the store's `timeline` collection, the columns and lanes are read from its ideas).
 // User text only ever goes through textContent.
-import { el, plural, readJson } from "./live.js";
+import { el, format, plural, readJson } from "./live.js";
 import { DEBRIEF_COLUMNS, TIMELINE, debriefColumns, groupLanes, timelineOrder } from "./room-collections.js";
 
 const S = readJson("debrief-strings", {});
@@ -47,11 +49,14 @@ export function mountBoardDebrief(room) {
     label: $("timeline-label"),
     error: $("timeline-error"),
     buttons: document.querySelectorAll("[data-mark]"),
+    alert: $("debrief-alert"),
   };
   if (!ui.columns) return;
   room.register(TIMELINE);
   const columnNodes = new Map();
   let startedAt = null;
+
+  const pendingCards = new Map(); // idea id -> li, kept so a button keeps its focus
 
   function card(idea) {
     const supports = idea.supports ?? 0;
@@ -64,29 +69,108 @@ export function mountBoardDebrief(room) {
     );
   }
 
+  async function moderate(type, data, errorNode) {
+    errorNode.textContent = "";
+    try {
+      await room.send(type, data);
+    } catch (error) {
+      errorNode.textContent = error.message ?? String(error);
+    }
+  }
+
+  // A post held by pre-moderation: on the console only (never on the projection), with its
+  // one-click "Approuver" (and "Masquer").
+  function pendingCard(idea, errorNode) {
+    let li = pendingCards.get(idea.id);
+    if (!li) {
+      const textId = `debrief-pending-text-${idea.id}`;
+      const approve = el("button", { cls: "btn btn-small btn-primary", text: S.approve, attrs: { type: "button", "aria-describedby": textId } });
+      const hide = el("button", { cls: "btn btn-small", text: S.hide, attrs: { type: "button", "aria-describedby": textId } });
+      approve.addEventListener("click", () => moderate("idea.approve", { idea: idea.id }, errorNode));
+      hide.addEventListener("click", () => moderate("idea.hide", { idea: idea.id }, errorNode));
+      li = el(
+        "li",
+        { cls: "dcard is-pending", attrs: { id: `debrief-idea-${idea.id}`, "data-kind": idea.kind } },
+        el("p", { cls: "dcard-status", text: S.pending }),
+        el("p", { cls: "dcard-text", attrs: { id: textId } }),
+        el("div", { cls: "row dcard-actions" }, approve, hide),
+      );
+      pendingCards.set(idea.id, li);
+    }
+    li.querySelector(".dcard-text").textContent = idea.title ? `${idea.title} — ${idea.text ?? ""}` : (idea.text ?? "");
+    return li;
+  }
+
+  function pendingByKind(state) {
+    const byKind = Object.fromEntries(DEBRIEF_COLUMNS.map((kind) => [kind, []]));
+    for (const idea of state.ideas.values()) {
+      if (idea.state === "pending" && byKind[idea.kind]) byKind[idea.kind].push(idea);
+    }
+    for (const list of Object.values(byKind)) list.sort((a, b) => a.id - b.id); // oldest first
+    return byKind;
+  }
+
+  function buildColumn(kind) {
+    const list = el("ol", { cls: "debrief-list" });
+    const count = el("span", { cls: "count-badge" });
+    const waiting = el("span", { cls: "debrief-waiting" });
+    const approveAll = el("button", { cls: "btn btn-primary debrief-approve-all", attrs: { type: "button" } });
+    const error = el("p", { cls: "feedback feedback-error", attrs: { role: "alert" } });
+    const heading = el("h2", { cls: "debrief-heading", attrs: { tabindex: "-1" } }, el("span", { text: S[kind] }), " ", count, " ", waiting);
+    const section = el(
+      "section",
+      { cls: `debrief-column debrief-${kind}`, attrs: { "aria-label": S[kind] } },
+      heading,
+      approveAll,
+      error,
+      list,
+    );
+    const column = { section, heading, list, count, waiting, approveAll, error, pending: [] };
+    approveAll.addEventListener("click", async () => {
+      const ids = column.pending.map((idea) => idea.id);
+      if (!ids.length) return;
+      approveAll.disabled = true;
+      await moderate("ideas.approve", { ideas: ids }, error);
+      approveAll.disabled = false;
+    });
+    return column;
+  }
+
   function renderColumns(state, on) {
     ui.layout.classList.toggle("is-debrief", on);
     ui.columns.hidden = !on;
+    const pending = pendingByKind(state);
+    const waitingTotal = Object.values(pending).reduce((n, list) => n + list.length, 0);
+    if (ui.alert) {
+      ui.alert.hidden = !on || waitingTotal === 0;
+      ui.alert.textContent = on && waitingTotal ? plural(S, "pending_alert", waitingTotal) : "";
+    }
     if (!on) return;
     const columns = debriefColumns(state.ideas);
     for (const kind of DEBRIEF_COLUMNS) {
       let column = columnNodes.get(kind);
       if (!column) {
-        const list = el("ol", { cls: "debrief-list" });
-        const count = el("span", { cls: "count-badge" });
-        const section = el(
-          "section",
-          { cls: `debrief-column debrief-${kind}`, attrs: { "aria-label": S[kind] } },
-          el("h2", { cls: "debrief-heading" }, el("span", { text: S[kind] }), " ", count),
-          list,
-        );
-        column = { section, list, count };
+        column = buildColumn(kind);
         columnNodes.set(kind, column);
-        ui.columns.append(section);
+        ui.columns.append(column.section);
       }
       const ideas = columns[kind];
+      const held = pending[kind];
+      column.pending = held;
       column.count.textContent = `(${ideas.length})`;
-      column.list.replaceChildren(...ideas.map(card));
+      column.waiting.textContent = held.length ? plural(S, "waiting", held.length) : "";
+      column.waiting.hidden = held.length === 0;
+      column.section.classList.toggle("has-pending", held.length > 0);
+      column.approveAll.hidden = held.length === 0;
+      column.approveAll.textContent = format(S.approve_all, { n: held.length });
+      const hadFocus = column.section.contains(document.activeElement);
+      column.list.replaceChildren(...held.map((idea) => pendingCard(idea, column.error)), ...ideas.map(card));
+      if (hadFocus && !column.section.contains(document.activeElement)) {
+        (held.length ? column.approveAll : column.heading).focus();
+      }
+    }
+    for (const id of [...pendingCards.keys()]) {
+      if (state.ideas.get(id)?.state !== "pending") pendingCards.delete(id);
     }
   }
 

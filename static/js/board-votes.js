@@ -4,7 +4,7 @@
 //   themes and/or typed labels, settings), open it (switching the meeting to the "vote" phase if
 //   needed), watch turnout, close it, reveal or publish, type in paper ballots or show-of-hands
 //   counts, project one vote.
-// - Projected area: while a vote is shown, turnout in big numbers; once its results are public
+// - The console's stage (and, with "Projeter", the projection page): while a vote is shown, turnout in big numbers; once its results are public
 //   (revealed), the chart (static/js/votes-common.js). An open "at close" vote sends no results to
 //   any screen, this one included (turnout only); a vote closed without publishing sends them to
 //   facilitators only, and they never reach the projected area until published.
@@ -33,7 +33,7 @@ function isPublic(vote) {
   return Boolean(vote.revealed) || vote.state === "published";
 }
 
-export function mountBoardVotes(room) {
+export function mountBoardVotes(room, { project = null } = {}) {
   const ui = {
     layout: $("board-layout"),
     stage: $("vote-stage"),
@@ -302,6 +302,11 @@ export function mountBoardVotes(room) {
     refs.project.addEventListener("click", () => {
       projected = projected === id ? null : id;
       render();
+      // The projection page follows too (board-projection.js; nothing when it is not there).
+      const vote = votes.get(id);
+      if (projected === id && vote && project) {
+        project({ view: vote.state === "open" ? "vote" : "results", vote: id }, refs.error);
+      }
     });
     refs.paperToggle.addEventListener("click", () => {
       const open = refs.paperBox.hidden;

@@ -1,7 +1,13 @@
-// The facilitator's board: the projected idea wall plus the moderation controls.
-// Only visible ideas ever reach the projected area (#board-cards); pending and hidden ones live in
-// the moderation panel only. In "hidden until reveal" mode the projected area shows a count.
+// The facilitator's console: the idea wall as the room sees it, the moderation panel, the
+// projection controls (static/js/board-projection.js) and the questions (board-questions.js).
+// The room sees a separate projection page; the console is the facilitator's own screen, on a
+// laptop or a phone (below 900 px one part at a time, chosen with the tabs). Several consoles
+// may follow one meeting at once: each follows the room state, nothing assumes it is alone.
+// Only visible ideas reach the wall (#board-cards); pending and hidden ones live in the
+// moderation panel. In "hidden until reveal" mode the wall shows a count.
 import { mountBoardDebrief } from "./board-debrief.js";
+import { mountBoardProjection } from "./board-projection.js";
+import { mountBoardQuestions } from "./board-questions.js";
 import { mountBoardThemes } from "./board-themes.js";
 import { mountBoardVotes } from "./board-votes.js";
 import { connectRoom, el, format, plural, readJson, reorder, sortIdeas } from "./live.js";
@@ -31,6 +37,8 @@ const ui = {
   togglePanel: $("toggle-panel"),
   openPaper: $("open-paper"),
   pendingBadge: $("pending-badge"),
+  tabPendingBadge: $("tab-pending-badge"),
+  tabs: document.querySelectorAll("#console-tabs [data-tab]"),
   fullscreen: $("fullscreen"),
   error: $("controls-error"),
   panel: $("mod-panel"),
@@ -55,6 +63,7 @@ const modItems = new Map(); // idea id -> { li, refs, editing } (moderation pane
 let errorTimer = null;
 let busy = false;
 const configuring = new Set(); // meeting.configure fields awaiting their ack
+let phasePicked = null; // {from: the phase then} while a phase is picked in the list, not applied
 
 function showError(message) {
   ui.error.textContent = message ?? "";
@@ -245,8 +254,10 @@ function renderPanel(state, ideas) {
   }
   if (hadFocus && !ui.panel.contains(document.activeElement)) ui.panelTitle.focus();
   const pending = groups.pending.length;
-  ui.pendingBadge.hidden = pending === 0;
-  ui.pendingBadge.textContent = pending ? plural(S, "pending", pending) : "";
+  for (const badge of [ui.pendingBadge, ui.tabPendingBadge]) {
+    badge.hidden = pending === 0;
+    badge.textContent = pending ? plural(S, "pending", pending) : "";
+  }
 }
 
 async function moderate(item, type, data) {
@@ -317,7 +328,9 @@ function renderControls(state) {
   if (ui.phaseSelect.options.length !== phases.length) {
     ui.phaseSelect.replaceChildren(...phases.map((p) => el("option", { text: p.label, attrs: { value: p.value } })));
   }
-  if (document.activeElement !== ui.phaseSelect) ui.phaseSelect.value = meeting.phase ?? "";
+  // A phase picked but not applied yet stays picked, unless the phase changed meanwhile.
+  if (phasePicked && phasePicked.from !== meeting.phase) phasePicked = null;
+  if (document.activeElement !== ui.phaseSelect && !phasePicked) ui.phaseSelect.value = meeting.phase ?? "";
   ui.phaseSelect.disabled = !room.connected;
   ui.phaseApply.disabled = !room.connected;
 
@@ -333,7 +346,8 @@ function renderControls(state) {
 
 function render(state) {
   const ideas = sortIdeas(state.ideas.values());
-  const visible = ideas.filter((idea) => idea.state === "visible");
+  // Questions have their own view (board-questions.js): the wall keeps the ideas.
+  const visible = ideas.filter((idea) => idea.state === "visible" && idea.kind !== "question");
   renderStage(state, visible);
   renderPanel(state, ideas);
   renderControls(state);
@@ -380,13 +394,19 @@ room = connectRoom({
   },
 });
 
+const projection = mountBoardProjection(room); // what the room sees (static/js/board-projection.js)
 mountBoardThemes(room); // themes and clustering: lanes, panel tools (static/js/board-themes.js)
 mountBoardDebrief(room); // debrief columns, group lanes, timeline (static/js/board-debrief.js)
-mountBoardVotes(room); // votes: panel tools, dialog, projected turnout and results (static/js/board-votes.js)
+mountBoardVotes(room, { project: projection.project }); // votes: panel tools, dialog, turnout and results
+mountBoardQuestions(room, { project: projection.available ? projection.project : null }); // questions for speakers
 
 ui.advance.addEventListener("click", () => command("meeting.advance"));
+ui.phaseSelect.addEventListener("change", () => {
+  phasePicked = { from: room.state.meeting?.phase };
+});
 ui.phaseForm.addEventListener("submit", (event) => {
   event.preventDefault();
+  phasePicked = null;
   if (ui.phaseSelect.value && ui.phaseSelect.value !== room.state.meeting?.phase) {
     command("meeting.set_phase", { phase: ui.phaseSelect.value });
   }
@@ -396,8 +416,11 @@ ui.revealPanel.addEventListener("click", () => command("meeting.reveal"));
 async function configure(name, input) {
   configuring.add(name);
   try {
-    const ack = await command("meeting.configure", { [name]: input.checked });
-    if (ack) await room.onScreen(ack.seq);
+    // Not through command(): a switch flipped while a phase move is under way is not dropped.
+    const ack = await room.send("meeting.configure", { [name]: input.checked });
+    await room.onScreen(ack.seq);
+  } catch (error) {
+    showError(error.message ?? String(error));
   } finally {
     configuring.delete(name);
     renderControls(room.state); // the server's state wins (also after an error)
@@ -407,11 +430,28 @@ ui.optPremod.addEventListener("change", () => configure("premoderation", ui.optP
 ui.optHidden.addEventListener("change", () => configure("hidden_until_reveal", ui.optHidden));
 ui.optQuestions.addEventListener("change", () => configure("allow_questions", ui.optQuestions));
 
-function setPanel(open) {
+// Wide screens: the panel opens beside the wall. Below 900 px the tabs show one part at a time
+// (the wall, the panel or the projection); opening the panel is choosing its tab.
+let tab = "stage";
+const narrow = window.matchMedia("(max-width: 900px)");
+function applyLayout(open) {
   ui.panel.hidden = !open;
   ui.layout.classList.toggle("with-panel", open);
+  ui.layout.dataset.tab = tab;
   ui.togglePanel.setAttribute("aria-expanded", open ? "true" : "false");
+  for (const button of ui.tabs) button.setAttribute("aria-pressed", button.dataset.tab === tab ? "true" : "false");
 }
+function setPanel(open) {
+  if (open) tab = "panel";
+  else if (tab === "panel") tab = "stage";
+  applyLayout(open);
+}
+function setTab(name) {
+  tab = name;
+  applyLayout(name === "panel");
+  window.scrollTo({ top: 0 });
+}
+for (const button of ui.tabs) button.addEventListener("click", () => setTab(button.dataset.tab));
 ui.togglePanel.addEventListener("click", () => {
   const open = ui.panel.hidden;
   setPanel(open);
@@ -422,7 +462,7 @@ ui.openPaper.addEventListener("click", () => {
   ui.paperText.focus();
 });
 document.addEventListener("keydown", (event) => {
-  if (event.key === "Escape" && !ui.panel.hidden && ui.panel.contains(document.activeElement)) {
+  if (event.key === "Escape" && !ui.panel.hidden && ui.panel.contains(document.activeElement) && !narrow.matches) {
     setPanel(false);
     ui.togglePanel.focus();
   }

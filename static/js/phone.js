@@ -1,4 +1,6 @@
-// The participant's phone: post ideas, support others', edit or delete one's own.
+// The participant's phone: post ideas, support others', edit or delete one's own. When the meeting
+// takes questions for the speakers, questions have their own words and their own list (the most
+// supported first, answered ones apart and labelled "Répondue").
 import { connectRoom, el, format, plural, readJson, reorder, sortIdeas } from "./live.js";
 import { mountPhoneDebrief } from "./phone-debrief.js";
 import { mountPhoneThemes } from "./phone-themes.js";
@@ -29,6 +31,18 @@ const phaseLabel = $("phase-label");
 const conn = $("conn");
 const connText = $("conn-text");
 const refused = $("refused");
+const composeTitle = $("compose-title");
+const textLabel = $("idea-text-label");
+const submitButton = $("idea-submit");
+const questions = {
+  section: $("questions-section"),
+  list: $("questions-list"),
+  answered: $("questions-answered"),
+  answeredTitle: $("questions-answered-title"),
+  answeredCount: $("questions-answered-count"),
+  count: $("questions-count"),
+  empty: $("questions-empty"),
+};
 
 const cards = new Map(); // idea id -> { li, refs }
 const busy = new Set(); // idea ids with a support request in flight
@@ -127,7 +141,7 @@ function buildCard(idea) {
   refs.editForm = el(
     "form",
     { cls: "edit-form stack", attrs: { hidden: true, novalidate: true } },
-    el("div", { cls: "field" }, el("label", { text: S.edit_text, attrs: { for: textId } }), refs.editText),
+    el("div", { cls: "field" }, (refs.editTextLabel = el("label", { text: S.edit_text, attrs: { for: textId } })), refs.editText),
     el("div", { cls: "field" }, el("label", { text: S.edit_title, attrs: { for: titleId } }), refs.editTitle),
     el("div", { cls: "row" }, refs.editSave, refs.editCancel),
   );
@@ -159,16 +173,38 @@ function badge(text, kind) {
   return el("span", { cls: `badge badge-${kind}`, text });
 }
 
+/** The words of a card: a question's own, or an idea's. */
+function words(idea) {
+  const q = idea.kind === "question";
+  return {
+    mine: q ? S.q_mine : S.mine,
+    support: q ? S.q_support : S.support,
+    supportOwn: q ? S.q_support_own : S.support_own,
+    deleteQuestion: q ? S.q_delete_question : S.delete_question,
+    editText: q ? S.q_edit_text : S.edit_text,
+  };
+}
+
 function updateCard(card, idea, state) {
   const { li, refs } = card;
   const currentPhase = phase(state);
+  const w = words(idea);
+  const answering = idea.kind === "question" && !idea.answered && state.meeting?.projection?.highlight === idea.id;
   li.classList.toggle("is-mine", Boolean(idea.mine));
   li.classList.toggle("is-pending", idea.state === "pending");
   li.classList.toggle("is-hidden", idea.state === "hidden");
   li.classList.toggle("is-pinned", Boolean(idea.pinned));
+  li.classList.toggle("is-answered", Boolean(idea.answered));
+  li.classList.toggle("is-answering", answering);
+  refs.supportLabel.textContent = w.support;
+  refs.editTextLabel.textContent = w.editText;
+  refs.confirm.firstChild.textContent = w.deleteQuestion;
+  refs.confirm.setAttribute("aria-label", w.deleteQuestion);
 
   const badges = [];
-  if (idea.mine) badges.push(badge(S.mine, "mine"));
+  if (idea.mine) badges.push(badge(w.mine, "mine"));
+  if (idea.kind === "question" && idea.answered) badges.push(badge(`✓ ${S.q_answered}`, "answered"));
+  if (answering) badges.push(badge(S.q_answering, "answering"));
   if (idea.state === "pending") badges.push(badge(S.pending, "pending"));
   if (idea.state === "hidden") badges.push(badge(S.hidden, "hidden"));
   if (idea.pinned) badges.push(badge(`★ ${S.pinned}`, "pinned"));
@@ -192,7 +228,7 @@ function updateCard(card, idea, state) {
     ["collect", "review", "debrief"].includes(currentPhase); // debrief: same board mechanics
   refs.support.disabled = !canSupport; // not while busy: a disabled button would lose focus
   refs.support.setAttribute("aria-busy", busy.has(idea.id) ? "true" : "false");
-  if (idea.mine) refs.support.title = S.support_own;
+  if (idea.mine) refs.support.title = w.supportOwn;
   else refs.support.removeAttribute("title");
 
   const ownEditable = Boolean(idea.mine) && ["collect", "debrief"].includes(currentPhase);
@@ -218,12 +254,16 @@ function render(state, reason) {
   composeClosed.textContent = open ? "" : (S[`closed_${currentPhase}`] ?? "");
   hiddenNote.hidden = !(meeting.hidden_until_reveal && !meeting.revealed);
 
-  const ideas = sortIdeas(state.ideas.values());
-  const nodes = ideas.map((idea) => {
-    const card = cards.get(idea.id) ?? buildCard(idea);
-    updateCard(card, idea, state);
-    return card.li;
-  });
+  const all = sortIdeas(state.ideas.values());
+  const ideas = all.filter((idea) => idea.kind !== "question");
+  const card = (idea) => {
+    const built = cards.get(idea.id) ?? buildCard(idea);
+    updateCard(built, idea, state);
+    return built.li;
+  };
+  const nodes = ideas.map(card);
+  renderQuestions(state, all, card);
+  updateComposeMode(meeting);
   for (const id of [...cards.keys()]) {
     if (!state.ideas.has(id)) cards.delete(id);
   }
@@ -243,6 +283,34 @@ function render(state, reason) {
     if (fresh.length) queueAnnounce(fresh.length);
   }
 }
+
+/** Questions apart: the ones to answer, the most supported first, then the answered ones. */
+function renderQuestions(state, all, card) {
+  const asked = all.filter((idea) => idea.kind === "question");
+  const bySupport = (a, b) => (b.supports ?? 0) - (a.supports ?? 0) || b.id - a.id;
+  const open = asked.filter((q) => !q.answered).sort(bySupport);
+  const done = asked.filter((q) => q.answered).sort(bySupport);
+  const offered = Boolean(state.meeting?.allow_questions) || asked.length > 0;
+  questions.section.hidden = !offered;
+  const hadFocus = questions.section.contains(document.activeElement);
+  reorder(questions.list, open.map(card));
+  reorder(questions.answered, done.map(card));
+  if (hadFocus && !questions.section.contains(document.activeElement)) $("questions-title").focus();
+  questions.empty.hidden = asked.length > 0;
+  questions.count.textContent = asked.length ? plural(S, "questions", asked.length) : "";
+  questions.answered.hidden = questions.answeredTitle.hidden = done.length === 0;
+  questions.answeredCount.textContent = `(${done.length})`;
+}
+
+/** The compose box speaks of a question while "Poser une question" is on. */
+function updateComposeMode(meeting = null) {
+  if (questionInput && meeting && !meeting.allow_questions) questionInput.checked = false;
+  const q = Boolean(questionInput?.checked);
+  composeTitle.textContent = q ? S.q_compose_title : S.idea_compose_title;
+  textLabel.textContent = q ? S.q_text_label : S.idea_text_label;
+  submitButton.textContent = q ? S.q_submit : S.idea_submit;
+}
+questionInput?.addEventListener("change", () => updateComposeMode());
 
 let pendingAnnounce = 0;
 function queueAnnounce(n) {
@@ -266,6 +334,7 @@ function restoreRefusedIdea(error) {
     textInput.value = data.text;
     titleInput.value = typeof data.title === "string" ? data.title : "";
     if (questionInput) questionInput.checked = data.kind === "question";
+    updateComposeMode();
     updateCounter();
   }
   return true;
@@ -299,26 +368,29 @@ form.addEventListener("submit", async (event) => {
   composeError.textContent = "";
   const text = textInput.value.trim();
   const title = titleInput.value.trim();
+  const asking = Boolean(questionInput?.checked);
   if (!text) {
-    composeError.textContent = S.empty_text;
+    composeError.textContent = asking ? S.q_empty_text : S.empty_text;
     textInput.focus();
     return;
   }
   textInput.value = "";
   titleInput.value = "";
   updateCounter();
-  const data = questionInput?.checked ? { text, title, kind: "question" } : { text, title };
+  const data = asking ? { text, title, kind: "question" } : { text, title };
   const promise = room.send("idea.submit", data);
   setFeedback(room.connected ? S.sending : S.queued, { sticky: true });
   try {
     const ack = await promise;
     const pendingState = ack.data.state === "pending";
-    setFeedback(pendingState ? S.acked_pending : S.acked, { sticky: true });
+    if (asking) setFeedback(pendingState ? S.q_acked_pending : S.q_acked, { sticky: true });
+    else setFeedback(pendingState ? S.acked_pending : S.acked, { sticky: true });
     await room.onScreen(ack.seq);
     const meeting = room.state.meeting ?? {};
     const idea = room.state.ideas.get(ack.data.idea);
     const ideaState = idea?.state ?? ack.data.state;
-    if (ideaState === "pending") setFeedback(S.on_screen_pending);
+    if (asking) setFeedback(ideaState === "pending" ? S.q_on_screen_pending : S.q_on_board);
+    else if (ideaState === "pending") setFeedback(S.on_screen_pending);
     else if (meeting.hidden_until_reveal && !meeting.revealed) setFeedback(S.on_screen_hidden);
     else setFeedback(S.on_board);
     const card = cards.get(ack.data.idea);
@@ -417,8 +489,9 @@ async function doDelete(id) {
   if (!card) return;
   card.refs.confirmYes.disabled = true;
   try {
+    const kind = room.state.ideas.get(id)?.kind;
     await room.send("idea.delete", { idea: id });
-    announce.textContent = S.deleted;
+    announce.textContent = kind === "question" ? S.q_deleted : S.deleted;
   } catch (error) {
     card.refs.error.textContent = error.message ?? String(error);
   } finally {

@@ -108,18 +108,18 @@ def test_live_results_above_the_event_limit_and_a_registered_only_vote(
     dialog.get_by_label("Titre du vote (facultatif)").fill("Réservé")
     for i in range(2):
         dialog.locator("#vote-ideas input[type=checkbox]").nth(i).check()
-    dialog.get_by_label(re.compile("Réservé aux participant·e·s inscrit·e·s")).check()
+    dialog.get_by_label(re.compile("Réservé aux personnes inscrites")).check()
     dialog.get_by_role("button", name="Créer le vote").click()
     expect(dialog).to_be_hidden()
     board.get_by_role("button", name="Modération", exact=True).click()  # project without the panel
     expect(board.locator("#vote-stage-title")).to_have_text("Réservé")
     expect(board.locator("#vt-registered")).to_have_text(
-        "Vote réservé aux inscrit·e·s : 0 inscrit·e pour voter"
+        "Vote réservé aux personnes inscrites : 0 inscrite pour voter"
     )
 
     # Léa joined with the code: no ballot, a clear message instead.
     expect(lea.locator("#vote-notice")).to_contain_text(
-        "Ce vote est réservé aux participant·e·s inscrit·e·s"
+        "Ce vote est réservé aux personnes inscrites"
     )
     expect(lea.locator("#vote-notice")).to_contain_text("demandez votre lien personnel")
     expect(lea.locator("#ballot-form")).to_be_hidden()
@@ -137,7 +137,7 @@ def test_live_results_above_the_event_limit_and_a_registered_only_vote(
     ines.get_by_role("button", name="Valider mon vote").click()
     expect(ines.locator("#ballot-status")).to_contain_text("Votre vote est compté")
     expect(board.locator("#vt-registered")).to_have_text(
-        "Vote réservé aux inscrit·e·s : 1 inscrit·e pour voter"
+        "Vote réservé aux personnes inscrites : 1 inscrite pour voter"
     )
     ines.screenshot(path=str(artifacts / "votes-phone-registered-390.png"))
 
