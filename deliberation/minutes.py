@@ -209,14 +209,14 @@ def _summary(context: MinutesContext) -> Section:
 def _participation(context: MinutesContext) -> Section:
     attendance = context.source["attendance"]
     counts = ngettext(
-        "%(n)s participant·e connecté·e·s, dont %(contributors)s ayant proposé au moins une idée.",
-        "%(n)s participant·e·s connecté·e·s, dont %(contributors)s ayant proposé au moins une "
+        "%(n)s personne connectée, dont %(contributors)s ayant proposé au moins une idée.",
+        "%(n)s personnes connectées, dont %(contributors)s ayant proposé au moins une "
         "idée.",
         attendance["participants"],
     ) % {"n": attendance["participants"], "contributors": attendance["contributors"]}
     blocks: list[Block] = [Heading(_("Participation")), Paragraph(counts)]
     if attendance["listed"]:
-        blocks.append(Paragraph(_("Présent·e·s (ayant accepté d'être cité·e·s) :"), emphasis=True))
+        blocks.append(Paragraph(_("Personnes présentes (qui ont accepté d'être citées) :"), emphasis=True))
         blocks.append(Paragraph(", ".join(attendance["listed"])))
     return Section(blocks)
 
@@ -271,8 +271,8 @@ def _group_blocks(group: dict[str, Any]) -> list[Block]:
         Heading(group["title"], 3),
         Paragraph(
             ngettext(
-                "%(n)s participant·e — animation : %(names)s",
-                "%(n)s participant·e·s — animation : %(names)s",
+                "%(n)s personne — animation : %(names)s",
+                "%(n)s personnes — animation : %(names)s",
                 group["participants"],
             )
             % {"n": group["participants"], "names": ", ".join(group["facilitators"])}

@@ -42,31 +42,31 @@ class ChartTable(Table):
 # One sentence per method, for readers who were not in the room.
 METHOD_SENTENCES = {
     "dots": gettext_lazy(
-        "Chaque participant·e a réparti un nombre limité de gommettes entre les propositions ; "
+        "Chaque personne a réparti un nombre limité de gommettes entre les propositions ; "
         "les propositions sont classées par nombre total de gommettes."
     ),
     "approval": gettext_lazy(
-        "Chaque participant·e a approuvé autant de propositions qu'il ou elle le "
+        "Chaque personne a approuvé autant de propositions qu'elle le "
         "souhaitait ; la proposition la plus approuvée l'emporte."
     ),
     "majority_judgment": gettext_lazy(
-        "Chaque participant·e a attribué une mention à chaque proposition ; "
+        "Chaque personne a attribué une mention à chaque proposition ; "
         "les propositions sont classées par leur mention majoritaire (la médiane)."
     ),
     "borda": gettext_lazy(
-        "Chaque participant·e a classé les propositions ; chaque rang rapporte des points "
+        "Chaque personne a classé les propositions ; chaque rang rapporte des points "
         "(plus pour les premiers) et les points sont additionnés."
     ),
     "schulze": gettext_lazy(
-        "Chaque participant·e a classé les propositions ; la gagnante est celle qui bat "
+        "Chaque personne a classé les propositions ; la gagnante est celle qui bat "
         "chacune des autres en duel, par la méthode de Condorcet–Schulze."
     ),
     "score": gettext_lazy(
-        "Chaque participant·e a noté chaque proposition ; les propositions sont classées "
+        "Chaque personne a noté chaque proposition ; les propositions sont classées "
         "par la somme des notes."
     ),
     "yes_no": gettext_lazy(
-        "Chaque participant·e a répondu oui, non ou abstention ; la proposition est "
+        "Chaque personne a répondu oui, non ou abstention ; la proposition est "
         "adoptée si les oui l'emportent sur les non."
     ),
 }
@@ -209,8 +209,8 @@ def _how_counted_mj() -> Paragraph:
     return Paragraph(
         _(
             "Comment est-ce compté ? La mention majoritaire d'une proposition est sa mention "
-            "médiane : la moitié au moins des votant·e·s lui donnent cette mention ou mieux "
-            "(avec un nombre pair de votant·e·s, la moins bonne des deux mentions du milieu). "
+            "médiane : la moitié au moins des personnes qui ont voté lui donnent cette mention ou mieux "
+            "(avec un nombre pair de votes, la moins bonne des deux mentions du milieu). "
             "Deux propositions de même mention majoritaire sont départagées en retirant une "
             "mention majoritaire à chacune, autant de fois qu'il le faut, jusqu'à ce que leurs "
             "mentions majoritaires diffèrent. C'est la « valeur majoritaire » du jugement "

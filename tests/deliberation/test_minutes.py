@@ -169,7 +169,7 @@ def test_compile_minutes_contains_every_section():
     assert "**+22 min 30 (19:22)** — Prise de parole : Zoé Martin — présente les 8 modules" in (
         markdown.replace("\\", "")
     )
-    assert "3 participant·e·s connecté·e·s, dont 2" in markdown
+    assert "3 personnes connectées, dont 2" in markdown
     assert "Léa" in markdown  # agreed to be listed
     assert "Karim" not in markdown  # did not
 
@@ -278,7 +278,7 @@ def test_empty_meeting_exports_clean_minutes(fmt):
     assert data
     if fmt == "md":
         assert "Aucune idée n'a été proposée." in data.decode()
-        assert "0 participant·e connecté·e·s" in data.decode()
+        assert "0 personne connectée" in data.decode()
 
 
 def test_vote_results_appear_with_method_sentence():

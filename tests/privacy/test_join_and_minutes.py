@@ -34,7 +34,7 @@ def test_join_page_shows_notice_and_unchecked_minutes_choice(client, meeting):
     assert 'name="listed"' in page
     assert "checked" not in page
     assert "pendant 12 mois après la réunion" in page
-    assert "Qui le voit : l'animation et les participant·e·s" in page
+    assert "Qui le voit : l'animation et les autres personnes" in page
     assert 'href="/confidentialite/"' in page  # no organization: the instance's notice
 
 

@@ -185,7 +185,7 @@ def test_meeting_page_makes_links_from_pasted_names(client, meeting):
     )
 
     assert "Votes réservés aux inscrit·e·s" in text_of(detail)
-    assert "0 participant·e inscrit·e pour voter" in text_of(detail)
+    assert "0 personne inscrite pour voter" in text_of(detail)
     page = text_of(made)
     assert "3 liens personnels créés." in page
     assert "3 liens, 0 utilisés." in page
@@ -287,7 +287,7 @@ def test_registered_count_shows_on_the_meeting_page(client, meeting, awa_link):
 
     detail = client.get(reverse("meeting-detail", kwargs={"pk": meeting.pk}))
 
-    assert "1 participant·e inscrit·e pour voter · 1 lien personnel (1 utilisé)" in text_of(detail)
+    assert "1 personne inscrite pour voter · 1 lien personnel (1 utilisé)" in text_of(detail)
 
 
 # --- tickets --------------------------------------------------------------------------------------
