@@ -278,7 +278,7 @@ def test_empty_meeting_exports_clean_minutes(fmt):
     assert data
     if fmt == "md":
         assert "Aucune idée n'a été proposée." in data.decode()
-        assert "0 personne connectée" in data.decode()
+        assert "0 personnes connectées" in data.decode()
 
 
 def test_vote_results_appear_with_method_sentence():
@@ -391,7 +391,7 @@ def test_minutes_in_english(tmp_path):
     assert "## Ideas" in markdown
     assert "## Debrief" in markdown
     assert "- **Venue**: Salle des fêtes" in markdown
-    assert "3 participants connected, of whom 2 proposed at least one idea." in markdown
+    assert "3 people online, of whom 2 proposed at least one idea." in markdown
     assert "**+22 min 30 s (7:22 p.m.)** — Speech: Zoé Martin — présente les 8 modules" in markdown
     assert {"Summary", "Timeline", "Ideas", "Debrief", "Strengths"} <= set(texts)
     assert f"{NASTY} (0 supports)" in texts

@@ -87,7 +87,7 @@ def test_live_results_above_the_event_limit_and_a_registered_only_vote(
     watch.attach(admin)
     admin.goto(f"{base}/reunions/1/")
     section = admin.locator("#voters")
-    expect(section).to_contain_text("0 personne inscrite pour voter")
+    expect(section).to_contain_text("0 personnes inscrites pour voter")
     section.get_by_label("ou une liste de noms, un par ligne").fill("Inès Moreau")
     section.get_by_role("button", name="Créer les liens personnels").click()
     expect(admin.locator(".ev-messages")).to_contain_text("1 lien personnel créé.")

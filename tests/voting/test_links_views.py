@@ -185,7 +185,7 @@ def test_meeting_page_makes_links_from_pasted_names(client, meeting):
     )
 
     assert "Votes réservés aux inscrit·e·s" in text_of(detail)
-    assert "0 personne inscrite pour voter" in text_of(detail)
+    assert "0 personnes inscrites pour voter" in text_of(detail)
     page = text_of(made)
     assert "3 liens personnels créés." in page
     assert "3 liens, 0 utilisés." in page
