@@ -28,6 +28,7 @@ from .groups import (
 from .ideas import idea_delete, idea_edit, idea_submit, idea_support
 from .meetings import meeting_configure, meeting_create, meeting_reveal, meeting_set_phase
 from .moderation import idea_add_paper, idea_answer, idea_moderate, idea_moderate_edit, idea_pin
+from .projection import UNCHANGED, projection_set
 from .sessions import SEED_MAX, ideas_seed_from_meeting, session_from_idea
 from .themes import (
     THEME_COLORS,
@@ -64,6 +65,7 @@ __all__ = [
     "TIMELINE_LABEL_MAX",
     "TIMELINE_MAX_OFFSET",
     "TIMELINE_SPEAKER_MAX",
+    "UNCHANGED",
     "clean_text",  # the cleaning every text field gets (tests check it here)
     "clustering_help",
     "event_questionnaire_create",
@@ -91,6 +93,7 @@ __all__ = [
     "meeting_set_phase",
     "minutes_summary_update",
     "normalised_questions",
+    "projection_set",
     "questionnaire_answer",
     "questionnaire_create",
     "session_from_idea",
