@@ -73,8 +73,9 @@ MEASURE = """() => {
     if (node.closest('[hidden]') || node.closest('.visually-hidden')) continue;
     const r = node.getBoundingClientRect();
     if (!r.width && !r.height) continue;
-    const cut = node.scrollWidth > node.clientWidth + 1 && getComputedStyle(node).overflow !== 'visible';
-    const clipped = node.matches('p, h1, h2, span') && node.scrollWidth > node.clientWidth + 1;
+    const wider = node.scrollWidth > node.clientWidth + 1;
+    const cut = wider && getComputedStyle(node).overflow !== 'visible';
+    const clipped = wider && node.matches('p, h1, h2, span');
     if (r.left < -1 || r.top < -1 || r.right > innerWidth + 1 || r.bottom > innerHeight + 1
         || ((cut || clipped) && node.clientWidth)) {
       out.push(`${node.tagName}.${node.className} ${Math.round(r.right)}x${Math.round(r.bottom)}`);
