@@ -445,7 +445,7 @@ function refreshStaleResults(state) {
   room.refresh();
 }
 
-window.setInterval(nextPage, PAGE_MS);
+const pageTimer = window.setInterval(nextPage, PAGE_MS);
 window.addEventListener("resize", scheduleRender);
 document.fonts?.ready.then(scheduleRender);
 
@@ -459,5 +459,10 @@ nodes.fullscreen.addEventListener("click", () => {
 });
 document.addEventListener("fullscreenchange", fullscreenChanged);
 if (!document.fullscreenEnabled) nodes.fullscreen.hidden = true;
-// For tests and the console's preview: turn the page now.
-window.__projection = { nextPage };
+// For tests and the console's preview: turn the page now, or stop turning pages by themselves.
+window.__projection = {
+  nextPage,
+  hold() {
+    window.clearInterval(pageTimer);
+  },
+};
