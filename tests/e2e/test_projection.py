@@ -241,6 +241,7 @@ def test_projection_follows_the_console_and_pairs_a_room_pc(
     expect(projection).to_have_attribute("data-view", "qr")
     expect(projection).to_have_attribute("data-contrast", "dark")
     expect(wall.locator("#proj-bigqr")).to_be_visible()
+    assert wall.evaluate(MEASURE)["out"] == []  # the big code stays on the screen
     wall.screenshot(path=str(artifacts / "projection" / "projection-1024x768-qr-dark.png"))
     send({"view": "pause"})
     expect(wall.locator("#proj-pause")).to_be_visible()
