@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from rooms.commands import ASSIGNMENTS, IDS, INT_OR_NULL, Field
+from rooms.commands import ASSIGNMENTS, IDS, INT_OR_CLEAR, INT_OR_NULL, Field
 from rooms.errors import DomainError
 
 MAX_FRAME_BYTES = 16 * 1024
@@ -202,6 +202,8 @@ def read_fields(fields: tuple[Field, ...], data: dict[str, Any]) -> dict[str, An
         elif field.kind == INT_OR_NULL:
             value = optional_int(data, field.key)
             value = field.default if value is None else value
+        elif field.kind == INT_OR_CLEAR:
+            value = optional_int(data, field.key) if field.key in data else field.default
         elif field.required:
             value = require(data, field.key, field.kind)
         else:

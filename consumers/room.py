@@ -1,4 +1,5 @@
-"""RoomConsumer: the live idea board of one meeting, for phones (participants) and the board.
+"""RoomConsumer: the live idea board of one meeting, for phones (participants), the facilitators'
+console and the projected screen (``?view=projection``: the public's frames, read-only).
 
 Transport only: parse the frame, find its row in the command table (rooms/commands.py), read its
 data by the row's fields, call the row's service, reply ``ack`` (after commit) or ``error``.
@@ -14,6 +15,7 @@ import time
 from collections.abc import Callable
 from http.cookies import SimpleCookie
 from typing import Any
+from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -30,7 +32,15 @@ from django.utils.translation.trans_real import (
 from rooms import selectors
 from rooms.commands import Command, command_named
 from rooms.errors import DomainError
-from rooms.roles import Actor, actor_for, facilitates
+from rooms.roles import (
+    PROJECTION_COOKIE,
+    PROJECTION_VIEW,
+    Actor,
+    actor_for,
+    facilitates,
+    paired_meeting,
+    read_only,
+)
 from rooms.snapshot import board_snapshot
 from rooms.web import device_from_cookie
 
@@ -105,6 +115,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     identified = False  # who this socket is is known (facilitator or participant)
     facilitator = False
+    projector = False  # the projected screen: public frames, every command refused
     participant_id: int | None = None
 
     async def dispatch(self, message: dict[str, Any]) -> None:
@@ -137,9 +148,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.opened_at = self.refilled
         code = self.scope["url_route"]["kwargs"]["code"]
         session = self.scope.get("session")
-        device = device_from_cookie(
-            self.scope.get("cookies", {}).get(settings.PARTICIPANT_COOKIE_NAME)
-        )
+        cookies = self.scope.get("cookies", {})
+        device = device_from_cookie(cookies.get(settings.PARTICIPANT_COOKIE_NAME))
+        view = _view(self.scope)
+        paired = paired_meeting(cookies.get(PROJECTION_COOKIE)) if view == PROJECTION_VIEW else None
         # Accept at once: the handshake must not wait for the database (Daphne gives up after 5 s
         # and a room of phones connects in a burst).
         await self.accept()
@@ -154,23 +166,27 @@ class RoomConsumer(AsyncWebsocketConsumer):
         # the backlog until the snapshot is sent.
         self.relay = await RoomRelay.attach(meeting_id, self)
         self.actor, snapshot = await database_sync_to_async(_identify_and_snapshot)(
-            meeting_id, session, device, self.lang
+            meeting_id, session, device, self.lang, view, paired
         )
         if snapshot is None:
             self.relay.detach(self)
             self.relay = None
-            await self._send_error(
-                None, "auth.not_participant", _("Rejoignez d'abord la réunion avec son code.")
+            message = (
+                _("Cet écran n'est pas associé à la réunion : saisissez le code d'appairage.")
+                if view == PROJECTION_VIEW
+                else _("Rejoignez d'abord la réunion avec son code.")
             )
+            await self._send_error(None, "auth.not_participant", message)
             await self.close(CLOSE_NOT_ALLOWED)
             return
         self.facilitator = self.actor.facilitator
+        self.projector = self.actor.projector
         self.participant_id = self.actor.participant_id
         self.identified = True
         self.relay.presence_changed()
         if self.facilitator:
             self.rights_task = asyncio.get_running_loop().create_task(self._watch_rights())
-        else:
+        elif not self.projector:
             await self._close_oldest_of_device()
         await self._send_snapshot(None, snapshot)
 
@@ -271,6 +287,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 if envelope.type == "snapshot.get":
                     await self._snapshot_request(message_id)
                     return
+                if self.projector:
+                    raise read_only()
                 row = command_named(envelope.type)
                 if row is None:
                     raise ClientError(
@@ -325,7 +343,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
     def _snapshot_budget(self) -> SnapshotBudget:
         """The budget of this phone (or facilitator), shared by its sockets in this process."""
         assert self.relay is not None
-        key = self.participant_id if self.participant_id is not None else f"u{self.actor.user_id}"
+        key: Any = self.participant_id
+        if self.projector:
+            key = ("projector", id(self))  # each projected screen has its own
+        elif key is None:
+            key = f"u{self.actor.user_id}"
         budget = self.relay.budgets.get(("snapshot", key))
         if budget is None:
             budget = self.relay.budgets[("snapshot", key)] = SnapshotBudget()
@@ -401,8 +423,19 @@ async def _meeting_id(code: str) -> int | None:
     return meeting_id
 
 
+def _view(scope: dict[str, Any]) -> str | None:
+    """The screen kind the socket asks for in its query string (``?view=projection``)."""
+    query = parse_qs(bytes(scope.get("query_string") or b"").decode("latin-1"))
+    return (query.get("view") or [None])[0]
+
+
 def _identify_and_snapshot(
-    meeting_id: int, session: Any, device: str | None, lang: str
+    meeting_id: int,
+    session: Any,
+    device: str | None,
+    lang: str,
+    view: str | None = None,
+    paired: int | None = None,
 ) -> tuple[Actor, dict[str, Any] | None]:
     """Who this socket is, and what it may see now (None: it may see nothing).
 
@@ -417,7 +450,7 @@ def _identify_and_snapshot(
     if session is not None and session.session_key:
         user = get_user.func({"session": session})  # the sync function under the wrapper
     meeting = Meeting.objects.get(pk=meeting_id)
-    actor = actor_for(meeting, user=user, device=device)
+    actor = actor_for(meeting, user=user, device=device, view=view, paired=paired)
     if actor is None:
         return Actor(), None
     return actor, _snapshot(meeting_id, actor, lang, meeting)

@@ -7,7 +7,16 @@ for clients is docs/protocol.md; a test checks that both say the same.
 
 from __future__ import annotations
 
-from rooms.commands import ASSIGNMENTS, IDS, INT_OR_NULL, Command, Role, opt, req
+from rooms.commands import (
+    ASSIGNMENTS,
+    IDS,
+    INT_OR_CLEAR,
+    INT_OR_NULL,
+    Command,
+    Role,
+    opt,
+    req,
+)
 from rooms.enums import RoomPhase
 
 from . import services
@@ -94,6 +103,19 @@ COMMANDS = (
         FACILITATOR,
     ),
     Command("meeting.reveal", services.meeting_reveal, (), FACILITATOR),
+    # What the projected screen shows (the console chooses; absent keys stay as they are)
+    Command(
+        "projection.set",
+        services.projection_set,
+        (
+            opt("view", str),
+            opt("sort", str),
+            opt("contrast", str),
+            opt("vote", INT_OR_CLEAR, services.UNCHANGED),
+            opt("highlight", INT_OR_CLEAR, services.UNCHANGED),
+        ),
+        FACILITATOR,
+    ),
     # Themes and sorting
     Command(
         "theme.create",

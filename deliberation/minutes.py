@@ -210,13 +210,14 @@ def _participation(context: MinutesContext) -> Section:
     attendance = context.source["attendance"]
     counts = ngettext(
         "%(n)s personne connectée, dont %(contributors)s ayant proposé au moins une idée.",
-        "%(n)s personnes connectées, dont %(contributors)s ayant proposé au moins une "
-        "idée.",
+        "%(n)s personnes connectées, dont %(contributors)s ayant proposé au moins une idée.",
         attendance["participants"],
     ) % {"n": attendance["participants"], "contributors": attendance["contributors"]}
     blocks: list[Block] = [Heading(_("Participation")), Paragraph(counts)]
     if attendance["listed"]:
-        blocks.append(Paragraph(_("Personnes présentes (qui ont accepté d'être citées) :"), emphasis=True))
+        blocks.append(
+            Paragraph(_("Personnes présentes (qui ont accepté d'être citées) :"), emphasis=True)
+        )
         blocks.append(Paragraph(", ".join(attendance["listed"])))
     return Section(blocks)
 

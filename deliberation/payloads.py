@@ -33,6 +33,36 @@ class IdeaPayload(TypedDict):
     supported: NotRequired[bool]
 
 
+class ProjectionPayload(TypedDict):
+    """What the projected screen shows (docs/protocol.md, "Projection")."""
+
+    view: str
+    sort: str
+    contrast: str
+    vote: int | None
+    highlight: int | None
+
+
+PROJECTION_VIEWS = ("board", "questions", "vote", "results", "qr", "questionnaire", "pause")
+PROJECTION_SORTS = ("newest", "supported", "theme")
+PROJECTION_CONTRASTS = ("normal", "light", "dark")
+PROJECTION_DEFAULTS: ProjectionPayload = {
+    "view": "board",
+    "sort": "newest",
+    "contrast": "normal",
+    "vote": None,
+    "highlight": None,
+}
+
+
+def projection_payload(meeting: Meeting) -> ProjectionPayload:
+    """The meeting's projection with every key filled (stored keys over the defaults)."""
+    stored = meeting.projection if isinstance(meeting.projection, dict) else {}
+    payload = dict(PROJECTION_DEFAULTS)
+    payload.update({key: stored[key] for key in PROJECTION_DEFAULTS if key in stored})
+    return payload  # type: ignore[return-value]
+
+
 class MeetingPayload(TypedDict):
     code: str
     title: str
@@ -49,6 +79,7 @@ class MeetingPayload(TypedDict):
     started_at: str | None
     group_color: str
     is_group: bool
+    projection: ProjectionPayload
 
 
 class ThemePayload(TypedDict):
@@ -77,6 +108,7 @@ def meeting_payload(meeting: Meeting) -> MeetingPayload:
         "started_at": meeting.started_at.isoformat() if meeting.started_at else None,
         "group_color": meeting.group_color,
         "is_group": meeting.parent_id is not None,
+        "projection": projection_payload(meeting),
     }
 
 

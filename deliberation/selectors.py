@@ -75,7 +75,14 @@ def _personal_board(meeting: Meeting, actor: Actor, public: dict[str, Any]) -> d
     return {**public, "ideas": ideas}
 
 
-BOARD_PART = SnapshotPart("board", _facilitator_board, _public_board, _personal_board)
+def _projected_board(meeting: Meeting, public: dict[str, Any]) -> dict[str, Any]:
+    """The projected screen's board: the public view, its ideas as payloads."""
+    return {**public, "ideas": [payload for _order, _author, payload in public["ideas"]]}
+
+
+BOARD_PART = SnapshotPart(
+    "board", _facilitator_board, _public_board, _personal_board, _projected_board
+)
 
 
 def ideas_for_vote(meeting: Meeting, ids: Collection[int]) -> dict[int, str]:

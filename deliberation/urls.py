@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_debrief, views_sessions
+from . import views, views_debrief, views_projection, views_sessions
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,19 @@ urlpatterns = [
     path("reunions/<int:pk>/", views.meeting_detail, name="meeting-detail"),
     path("reunions/<int:pk>/tableau/", views.board, name="board"),
     path("reunions/<int:pk>/affiche/", views.poster, name="poster"),
+    # issue 12: the projected screen, and pairing a room PC with a code
+    path("reunions/<int:pk>/projection/", views_projection.projection, name="projection"),
+    path(
+        "reunions/<int:pk>/projection/code/",
+        views_projection.pair_code,
+        name="projection-pair-code",
+    ),
+    path(
+        "reunions/<int:pk>/projection/questionnaire/",
+        views_projection.questionnaire,
+        name="projection-questionnaire",
+    ),
+    path("projection/", views_projection.pair, name="projection-pair"),
     # issue 6: minutes, breakout groups, questionnaires, event report, idea → session
     path("reunions/<int:pk>/compte-rendu/", views_debrief.minutes_page, name="minutes"),
     path("reunions/<int:pk>/groupes/", views_debrief.groups_page, name="groups"),

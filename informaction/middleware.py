@@ -5,11 +5,29 @@ from urllib.parse import unquote
 
 from django.http import Http404, HttpRequest, HttpResponse
 
-CSP = (
+CSP_BASE = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'"
+    "form-action 'self'; "
 )
+CSP = CSP_BASE + "frame-ancestors 'none'"
+# A page the site's own pages may show in a frame (the projection's preview on the console).
+CSP_SAME_ORIGIN_FRAMES = CSP_BASE + "frame-ancestors 'self'"
+
+
+def framable_by_same_origin(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Let the site's own pages frame this view (X-Frame-Options and CSP frame-ancestors)."""
+    from functools import wraps
+
+    from django.views.decorators.clickjacking import xframe_options_sameorigin
+
+    @wraps(view)
+    def wrapped(*args: object, **kwargs: object) -> HttpResponse:
+        response = view(*args, **kwargs)
+        response.headers["Content-Security-Policy"] = CSP_SAME_ORIGIN_FRAMES
+        return response
+
+    return xframe_options_sameorigin(wrapped)
 
 
 class SecurityHeadersMiddleware:

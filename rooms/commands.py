@@ -27,6 +27,8 @@ class Role(StrEnum):
 
 # Kinds of field beyond JSON types: an integer or null, a list of ids, a list of {idea, theme}.
 INT_OR_NULL = "int?"
+# An integer, or null meaning "clear it"; absent: the field's default (e.g. "unchanged").
+INT_OR_CLEAR = "int|null"
 IDS = "ids"
 ASSIGNMENTS = "assignments"
 

@@ -70,6 +70,9 @@ class Meeting(models.Model):
     # Time zero of the timeline: "Démarrer le chrono", or the first phase change out of draft.
     started_at = models.DateTimeField(_("début"), null=True, blank=True)
     minutes_summary = models.TextField(_("synthèse du compte-rendu"), blank=True)
+    # What the projected screen shows (view, sort, contrast, vote, highlight), chosen on the
+    # console with `projection.set`; keys left out take their defaults (deliberation/payloads.py).
+    projection = models.JSONField(_("projection"), default=dict, blank=True)
 
     class Meta:
         db_table = (

@@ -1,10 +1,17 @@
-"""Who is who in a room, and who may send which command when (read from the command table)."""
+"""Who is who in a room, and who may send which command when (read from the command table).
+
+Three kinds of screen: a facilitator (session), a participant (device cookie) and the projected
+screen (`Actor(projector=True)`): a socket opened with ``?view=projection`` by a facilitator's
+session or by a device paired with the meeting (the signed ``ia_projection`` cookie). The projected
+screen sees what the public sees and sends nothing (`auth.read_only`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from .commands import Role, command_named
@@ -15,6 +22,13 @@ from .selectors import participant_for_device
 
 User = AbstractBaseUser | AnonymousUser | None
 
+# The room PC paired with a meeting by a code keeps this signed cookie (deliberation's projection
+# pages set it); the socket reads it too. It names one meeting and lasts a day of meetings.
+PROJECTION_COOKIE = "ia_projection"
+PROJECTION_SALT = "informaction.projection"
+PROJECTION_COOKIE_AGE = 12 * 3600
+PROJECTION_VIEW = "projection"
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -23,11 +37,14 @@ class Actor:
     participant: Participant | None = None
     user_id: int | None = None
     facilitator: bool = False
+    projector: bool = False  # the projected screen: the public's view, read-only
 
     @property
     def key(self) -> str:
         if self.participant is not None:
             return f"p:{self.participant.pk}"
+        if self.projector:
+            return "projector"
         return f"u:{self.user_id}"
 
     @property
@@ -50,9 +67,43 @@ def facilitates(user: User, meeting_id: int) -> bool:
     return meeting is not None and is_facilitator(user, meeting)
 
 
-def actor_for(meeting: Meeting, *, user: User = None, device: str | None = None) -> Actor | None:
-    """The one place a role is decided: a facilitator if the user facilitates the meeting, else
-    the participant this device joined as; None for someone who is neither."""
+def projection_pairing(meeting_id: int) -> str:
+    """The value of the pairing cookie of a device that shows `meeting_id`'s projection."""
+    return signing.dumps({"m": meeting_id}, salt=PROJECTION_SALT, compress=True)
+
+
+def paired_meeting(value: str | None) -> int | None:
+    """The meeting a pairing cookie was signed for (None: absent, forged or expired)."""
+    if not value:
+        return None
+    try:
+        data = signing.loads(value, salt=PROJECTION_SALT, max_age=PROJECTION_COOKIE_AGE)
+    except signing.BadSignature:
+        return None
+    meeting_id = data.get("m") if isinstance(data, dict) else None
+    return meeting_id if isinstance(meeting_id, int) else None
+
+
+def may_project(meeting: Meeting, *, user: User = None, paired: int | None = None) -> bool:
+    """Whether this browser may show the meeting's projected screen: a facilitator's session, or
+    a device paired with this very meeting."""
+    return paired == meeting.pk or (user is not None and is_facilitator(user, meeting))
+
+
+def actor_for(
+    meeting: Meeting,
+    *,
+    user: User = None,
+    device: str | None = None,
+    view: str | None = None,
+    paired: int | None = None,
+) -> Actor | None:
+    """The one place a role is decided. With `view` "projection": the projected screen, for a
+    facilitator or a device paired with the meeting (`paired`: the meeting id of its pairing
+    cookie). Otherwise a facilitator if the user facilitates the meeting, else the participant
+    this device joined as; None for someone who is none of these."""
+    if view == PROJECTION_VIEW:
+        return Actor(projector=True) if may_project(meeting, user=user, paired=paired) else None
     if user is not None and is_facilitator(user, meeting):
         return Actor(user_id=user.pk, facilitator=True)
     participant = participant_for_device(meeting, device)
@@ -64,6 +115,8 @@ def check_command(actor: Actor, meeting: Meeting, name: str) -> None:
     command = command_named(name)
     if command is None:
         raise DomainError("protocol.unknown_command", _("Commande inconnue : %(type)s."), type=name)
+    if actor.projector:
+        raise read_only()
     if command.role == Role.ANYONE:
         return
     if command.role == Role.FACILITATOR:
@@ -85,3 +138,11 @@ def check_command(actor: Actor, meeting: Meeting, name: str) -> None:
             _("Impossible pendant la phase « %(phase)s »."),
             phase=RoomPhase(meeting.phase).label,
         )
+
+
+def read_only() -> DomainError:
+    """The refusal of every command sent from the projected screen."""
+    return DomainError(
+        "auth.read_only",
+        _("L'écran projeté est en lecture seule : agissez depuis la console d'animation."),
+    )

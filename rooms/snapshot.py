@@ -5,6 +5,11 @@ A part has three readers: what a facilitator sees (`facilitator`), what every pa
 phone's own view built from the public one (`personal`; without it the phone gets the public
 view). Each reader returns snapshot keys (a dict), merged in registration order. Domains register
 their parts when their app is ready (deliberation/apps.py, voting/apps.py).
+
+The projected screen (`Actor(projector=True)`) gets, of each part, only what its `projector`
+reader makes of the public view: it never reads a facilitator's or a phone's view, so nothing
+held back from the room (a pending idea, a secret count) can reach the wall. A part without a
+`projector` reader adds nothing to the projected screen's snapshot.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ class SnapshotPart:
     facilitator: Callable[[Meeting, Actor], Keys]
     public: Callable[[Meeting], Any]
     personal: Callable[[Meeting, Actor, Any], Keys] | None = None
+    # The projected screen's keys, made from the public view only (no actor: it is nobody).
+    projector: Callable[[Meeting, Any], Keys] | None = None
 
 
 _parts: dict[str, SnapshotPart] = {}
@@ -54,6 +61,12 @@ def board_snapshot(meeting_id: int, actor: Actor, meeting: Meeting | None = None
         snapshot["me"] = {"role": "facilitator"}
         return snapshot
     public = _public_views(meeting)
+    if actor.projector:
+        for part in _parts.values():
+            if part.projector is not None:
+                snapshot.update(part.projector(meeting, public[part.name]))
+        snapshot["me"] = {"role": "projector"}
+        return snapshot
     for part in _parts.values():
         view = public[part.name]
         snapshot.update(part.personal(meeting, actor, view) if part.personal else view)

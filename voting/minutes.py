@@ -209,7 +209,8 @@ def _how_counted_mj() -> Paragraph:
     return Paragraph(
         _(
             "Comment est-ce compté ? La mention majoritaire d'une proposition est sa mention "
-            "médiane : la moitié au moins des personnes qui ont voté lui donnent cette mention ou mieux "
+            "médiane : la moitié au moins des personnes qui ont voté lui donnent cette "
+            "mention ou mieux "
             "(avec un nombre pair de votes, la moins bonne des deux mentions du milieu). "
             "Deux propositions de même mention majoritaire sont départagées en retirant une "
             "mention majoritaire à chacune, autant de fois qu'il le faut, jusqu'à ce que leurs "

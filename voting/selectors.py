@@ -256,4 +256,6 @@ VOTES_PART = SnapshotPart(
     personal=lambda meeting, actor, public: {
         "votes": with_own_ballots(meeting.pk, actor, public["votes"])
     },
+    # The projected screen: the public views, with nobody's ballot.
+    projector=lambda meeting, public: {"votes": [view for _id, _only, view in public["votes"]]},
 )

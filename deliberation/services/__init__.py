@@ -35,6 +35,7 @@ from .moderation import (
     idea_pin,
     ideas_approve,
 )
+from .projection import UNCHANGED, projection_set
 from .sessions import SEED_MAX, ideas_seed_from_meeting, session_from_idea
 from .themes import (
     THEME_COLORS,
@@ -71,6 +72,7 @@ __all__ = [
     "TIMELINE_LABEL_MAX",
     "TIMELINE_MAX_OFFSET",
     "TIMELINE_SPEAKER_MAX",
+    "UNCHANGED",
     "clean_text",  # the cleaning every text field gets (tests check it here)
     "clustering_help",
     "event_questionnaire_create",
@@ -99,6 +101,7 @@ __all__ = [
     "meeting_set_phase",
     "minutes_summary_update",
     "normalised_questions",
+    "projection_set",
     "questionnaire_answer",
     "questionnaire_create",
     "session_from_idea",

@@ -48,24 +48,6 @@ WIDE = """() => [...document.querySelectorAll('body *')].filter((node) => {
   })"""
 
 
-def projection_available() -> bool:
-    """The projection page of the `projection` branch is there (else its checks are skipped)."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        reverse("projection", kwargs={"pk": 1})
-    except NoReverseMatch:
-        return False
-    return True
-
-
-needs_projection = pytest.mark.skipif(
-    not projection_available(),
-    reason="the projection page (branch `projection`: URL `projection`, command projection.set) "
-    "is not merged yet; the lead removes this skip at the merge",
-)
-
-
 def login(browser: Any, base: str, watch: Watch, options: dict[str, Any]) -> tuple[Any, Any]:
     from playwright.sync_api import expect
 
@@ -269,7 +251,6 @@ def test_console_runs_a_whole_meeting_from_a_phone(
         ctx.close()
 
 
-@needs_projection
 def test_projection_follows_the_phone_console(
     browser: Any, server_url: str, artifacts: Path
 ) -> None:
@@ -343,7 +324,6 @@ def test_projection_follows_the_phone_console(
         ctx.close()
 
 
-@needs_projection
 def test_pairing_code_and_two_consoles(browser: Any, server_url: str) -> None:
     """A pairing code for the room's computer; two consoles show the same projected state."""
     from playwright.sync_api import expect
