@@ -344,8 +344,8 @@ def test_pairing_code_and_two_consoles(browser: Any, server_url: str) -> None:
     room_context = browser.new_context(**PROJECTOR)
     room_pc = watch.attach(room_context.new_page())
     room_pc.goto(f"{server_url}/projection/")
-    room_pc.get_by_role("textbox").first.fill(code)
-    room_pc.get_by_role("button").first.click()
+    room_pc.get_by_label("Code d'appairage (6 chiffres)").fill(code)
+    room_pc.get_by_role("button", name="Afficher la projection").click()
     room_pc.wait_for_url(re.compile(r"/reunions/1/projection/$"))
 
     # What one console chooses, the other shows.
