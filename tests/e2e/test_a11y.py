@@ -118,6 +118,7 @@ PUBLIC_PAGES = {
     "programme grid, one day": f"/programme/{FESTIVAL}/?vue=grille&jour=2027-07-06",
     "privacy notice": "/confidentialite/",
     "login": "/connexion/",
+    "projection pairing": "/projection/",
 }
 
 
@@ -191,6 +192,18 @@ def test_board_has_no_axe_violation(organizer: Any, server_url: str, axe_source:
     cards = organizer.locator("#board-cards")
     assert cards.get_attribute("tabindex") == "0"
     assert cards.get_attribute("aria-label")
+
+
+def test_projection_has_no_axe_violation(
+    organizer: Any, server_url: str, axe_source: str
+) -> None:
+    """The projected screen, opened from the console (facilitator's session)."""
+    from playwright.sync_api import expect
+
+    organizer.goto(f"{server_url}/reunions/{MEETING}/projection/")
+    expect(organizer.locator("#projection")).to_have_attribute("data-status", "open")
+    found = violations(organizer, axe_source)
+    assert found == [], f"projection:\n{report(found)}"
 
 
 # --- 320 px, 200 % text ----------------------------------------------------------------------
