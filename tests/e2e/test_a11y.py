@@ -194,9 +194,7 @@ def test_board_has_no_axe_violation(organizer: Any, server_url: str, axe_source:
     assert cards.get_attribute("aria-label")
 
 
-def test_projection_has_no_axe_violation(
-    organizer: Any, server_url: str, axe_source: str
-) -> None:
+def test_projection_has_no_axe_violation(organizer: Any, server_url: str, axe_source: str) -> None:
     """The projected screen, opened from the console (facilitator's session)."""
     from playwright.sync_api import expect
 
