@@ -50,6 +50,8 @@ PROBE_TIMEOUT = 5.0
 RESUBSCRIBE_BACKOFF_MAX = 2.0
 PRESENCE_STALE = 35.0
 IDLE_STOP_DELAY = 30.0
+# Frames written to sockets before the writer lets the event loop run other work.
+WRITES_PER_TURN = 100
 PROCESS_ID = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
 
@@ -277,11 +279,15 @@ class RoomRelay:
     async def _writer(self) -> None:
         while True:
             items = await self.outbox.get()
-            for socket, frame, audience in items:
+            for index, (socket, frame, audience) in enumerate(items, 1):
                 try:
                     await socket.deliver(frame, audience)
                 except Exception:
                     logger.exception("frame not delivered in room %s", self.meeting_id)
+                if index % WRITES_PER_TURN == 0:
+                    # Let acks and the group commit's next batch through: a frame for 2,000
+                    # phones is 2,000 writes, and other sockets must not wait for all of them.
+                    await asyncio.sleep(0)
 
     # --- events and frames ----------------------------------------------------------------------
 

@@ -76,6 +76,24 @@ def env_int(name: str, default: int, *, low: int | None = None, high: int | None
     return _bounded(name, raw, value, low, high)
 
 
+def env_ints(name: str, default: tuple[int, ...], *, low: int = 0) -> tuple[int, ...]:
+    """As many whole numbers as `default` has, comma-separated (``50000,20,100``), each at least
+    ``low``; anything else is a configuration error."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        values = tuple(int(part) for part in raw.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != len(default) or min(values) < low:
+        raise ImproperlyConfigured(
+            f"{name} must be {len(default)} whole numbers of at least {low}, separated by"
+            f" commas, not {raw!r}"
+        )
+    return values
+
+
 def env_seconds(name: str, default: float, *, low: float = 0) -> float:
     """A finite number of seconds (``0.25``; a dot, not a comma), at least ``low``."""
     raw = os.environ.get(name, "").strip()
@@ -315,6 +333,11 @@ IDEA_TITLE_MAX_LENGTH = 80
 # A meeting's description rides in every snapshot sent to every phone (docs/security.md).
 MEETING_DESCRIPTION_MAX_LENGTH = 2000
 IDEA_RATE_LIMIT_PER_MINUTE = env_int("IDEA_RATE_LIMIT_PER_MINUTE", 10, low=1)
+# The server process's garbage collector (informaction/asgi.py): what the started app holds is
+# frozen, and collections come less often than Python's default (700, 10, 10). With 2,000 phones
+# connected, a full collection walked every socket's objects and held the room for a tenth of a
+# second and more: the latency tail (docs/scaling.md).
+GC_THRESHOLDS = env_ints("GC_THRESHOLDS", (50_000, 20, 100))
 # New phones joining from one network address in 10 minutes: generous (a town hall's Wi-Fi puts
 # hundreds of phones behind one address), a bound on a script creating participants by the million.
 JOIN_LIMIT_PER_ADDRESS = env_int("JOIN_LIMIT_PER_ADDRESS", 1000, low=1)

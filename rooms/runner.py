@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from . import sql
 from .broadcast import broadcast_many_on_commit
 from .errors import DomainError
 from .events import NOOP, RoomEvent
@@ -24,6 +25,7 @@ from .roles import Actor, check_command
 Reply = dict[str, Any]
 # What a change returns: the ack data, and the event (or events, each taking its own number).
 Change = tuple[dict[str, Any], RoomEvent | list[RoomEvent]]
+Call = tuple[Callable[..., Reply], dict[str, Any]]  # a service and its arguments
 
 
 class Unit:
@@ -34,15 +36,22 @@ class Unit:
         meeting: Meeting,
         stored: dict[tuple[str, str], Reply] | None = None,
         participant_ids: set[int] | None = None,
+        calls: list[Call] | None = None,
     ) -> None:
         self.meeting = meeting
+        # The service calls of a group commit, for services that read ahead for all of theirs.
+        self.calls = calls or []
         self.stored = stored if stored is not None else {}
         # Participants whose commands are in this unit (reads can cover them all at once).
         self.participant_ids = participant_ids if participant_ids is not None else set()
         self.memo: dict[Any, Any] = {}
         self._deferred: dict[Any, Callable[[], None]] = {}
-        self._new_commands: list[ClientCommand] = []
+        self._new_commands = sql.NewRows()
         self._events: list[tuple[int, RoomEvent]] = []
+
+    def kwargs_of(self, service: Callable[..., Reply]) -> list[dict[str, Any]]:
+        """The arguments of this unit's calls of `service` (none outside a group commit)."""
+        return [kwargs for called, kwargs in self.calls if called is service]
 
     def defer(self, key: Any, callback: Callable[[], None]) -> None:
         """Run `callback` once before the unit commits; a later callback under the same `key`
@@ -82,7 +91,7 @@ class Unit:
         reply = {"seq": meeting.seq, "data": data}
         if client_id:
             self.stored[key] = reply
-            self._new_commands.append(
+            self._new_commands.add(
                 ClientCommand(meeting=meeting, actor=actor.key, client_id=client_id, reply=reply)
             )
         return reply
@@ -102,8 +111,7 @@ class Unit:
             Meeting.objects.filter(pk=self.meeting.pk).update(seq=self.meeting.seq)
             messages = [event.message(seq) for seq, event in self._events]
             broadcast_many_on_commit(self.meeting.pk, messages)
-        if self._new_commands:
-            ClientCommand.objects.bulk_create(self._new_commands)
+        self._new_commands.insert()
 
 
 def run_command(
@@ -166,9 +174,6 @@ def run_system_change(*, meeting_id: int, change: Callable[[Meeting], list[RoomE
             unit.finish()
 
 
-Call = tuple[Callable[..., Reply], dict[str, Any]]
-
-
 def run_batch(*, meeting_id: int, calls: list[Call]) -> list[Reply | DomainError]:
     """Run several service calls of one room in one unit (group commit).
 
@@ -189,7 +194,7 @@ def run_batch(*, meeting_id: int, calls: list[Call]) -> list[Reply | DomainError
                 meeting_id=meeting_id, actor__in=actors, client_id__in=client_ids
             ).values_list("actor", "client_id", "reply")
         }
-        unit = Unit(meeting, stored, _ids_of(kwargs["actor"] for _s, kwargs in calls))
+        unit = Unit(meeting, stored, _ids_of(kwargs["actor"] for _s, kwargs in calls), calls)
         for service, kwargs in calls:
             try:
                 results.append(service(**kwargs, unit=unit))

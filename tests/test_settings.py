@@ -64,6 +64,17 @@ from tests.settings_env import load_settings
             "DATABASE_URL is not a database URL Django can use",
         ),
         ("DEBUG", "yes", "DEBUG must be True or False, not 'yes'"),
+        (
+            "GC_THRESHOLDS",
+            "50000,20",
+            "GC_THRESHOLDS must be 3 whole numbers of at least 0, separated by commas,"
+            " not '50000,20'",
+        ),
+        (
+            "GC_THRESHOLDS",
+            "50000,-1,100",
+            "GC_THRESHOLDS must be 3 whole numbers of at least 0",
+        ),
     ],
 )
 def test_a_bad_value_names_the_setting(monkeypatch, tmp_path, name, value, message):
@@ -100,6 +111,7 @@ def test_good_values_are_read(monkeypatch, tmp_path):
         SITE_URL="http://192.168.1.23:8000/",
         EMAIL_ENABLED="True",
         EMAIL_PORT="587",
+        GC_THRESHOLDS="1000, 5,5",
     )
 
     assert loaded.ROOM_FRAME_INTERVAL == 0.5
@@ -109,6 +121,7 @@ def test_good_values_are_read(monkeypatch, tmp_path):
     assert loaded.LOGGING["root"]["level"] == "INFO"
     assert loaded.SITE_URL == "http://192.168.1.23:8000"
     assert loaded.EMAIL_PORT == 587
+    assert loaded.GC_THRESHOLDS == (1000, 5, 5)
 
 
 def test_nothing_set_gives_the_embedded_defaults(monkeypatch, tmp_path):
@@ -118,6 +131,7 @@ def test_nothing_set_gives_the_embedded_defaults(monkeypatch, tmp_path):
     assert loaded.IDEA_RATE_LIMIT_PER_MINUTE == 10
     assert loaded.TIME_ZONE == "Europe/Paris"
     assert loaded.SITE_URL == ""
+    assert loaded.GC_THRESHOLDS == (50_000, 20, 100)
 
 
 def test_the_servers_keep_djangos_password_hashers(monkeypatch, tmp_path):
@@ -125,3 +139,18 @@ def test_the_servers_keep_djangos_password_hashers(monkeypatch, tmp_path):
     loaded = load_settings(monkeypatch, tmp_path)
 
     assert not hasattr(loaded, "PASSWORD_HASHERS")
+
+
+def test_the_server_freezes_its_started_objects_and_collects_less_often():
+    import gc
+
+    from informaction.asgi import tune_garbage_collector
+
+    before = gc.get_threshold()
+    try:
+        tune_garbage_collector((12_345, 6, 7))
+        assert gc.get_threshold() == (12_345, 6, 7)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)

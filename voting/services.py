@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from informaction.text import clean_text
+from rooms import sql
 from rooms.enums import RoomPhase
 from rooms.errors import DomainError
 from rooms.events import RoomEvent
@@ -619,23 +620,14 @@ def ballot_cast(
         if box is None or actor.participant.meeting_id != meeting.pk:
             vote = _get_vote(meeting, actor, vote_id)
             _require_open(vote)
-            box = {
-                "vote": vote,
-                "options": list(vote.options.values_list("pk", flat=True)),
-                "turnout": selectors.turnout(vote),
-            }
+            box = _BallotBox(vote, unit)
             unit.memo[("ballot.cast", vote_id)] = box
-        vote = box["vote"]
+        vote = box.vote
         _check_registration(vote, actor.participant)
-        content = canonical_ballot(vote, box["options"], ballot)
-        # The meeting row is locked: nobody else writes this voter's ballot meanwhile.
-        if not Ballot.objects.filter(vote=vote, participant=actor.participant).update(
-            content=content, updated_at=timezone.now()
-        ):
-            Ballot.objects.create(vote=vote, participant=actor.participant, content=content)
-            box["turnout"] = {**box["turnout"], "ballots": box["turnout"]["ballots"] + 1}
+        content = canonical_ballot(vote, box.options, ballot)
+        box.cast(actor.participant, content, unit)
         reply = {"vote": vote.pk, "counted": True, "ballot": content}
-        return reply, _turnout_event(vote, actor.participant_id, content, unit, box["turnout"])
+        return reply, _turnout_event(vote, actor.participant_id, content, unit, box.turnout)
 
     return run_command(
         meeting_id=meeting_id,
@@ -644,7 +636,42 @@ def ballot_cast(
         client_id=client_id,
         change=change,
         unit=unit,
+        refuses_before_writing=True,
     )
+
+
+class _BallotBox:
+    """The ballots of one vote cast in a unit: the vote's options, turnout and the unit's voters
+    who had a ballot, read once; the ballots written in one upsert when the unit ends. The
+    meeting row is locked meanwhile: no close and no other ballot of these voters in between."""
+
+    def __init__(self, vote: Vote, unit: Unit) -> None:
+        self.vote = vote
+        self.options = list(vote.options.values_list("pk", flat=True))
+        self.turnout = selectors.turnout(vote)
+        self.voters = set(
+            Ballot.objects.filter(vote=vote, participant_id__in=unit.participant_ids).values_list(
+                "participant_id", flat=True
+            )
+        )
+        self.pending: dict[int, Ballot] = {}  # by voter: their last ballot in the unit
+
+    def cast(self, participant: Participant, content: Any, unit: Unit) -> None:
+        """Count `participant`'s ballot (replacing theirs); it is written before the unit ends
+        (and before the live results, deferred after it, are counted)."""
+        if participant.pk not in self.voters:
+            self.voters.add(participant.pk)
+            self.turnout = {**self.turnout, "ballots": self.turnout["ballots"] + 1}
+        ballot = Ballot(vote=self.vote, participant=participant, content=content)
+        self.pending[participant.pk] = ballot
+        unit.defer(("ballots", self.vote.pk), self.flush)
+
+    def flush(self) -> None:
+        rows = sql.NewRows(on_conflict=(("vote_id", "participant_id"), ("content", "updated_at")))
+        for ballot in self.pending.values():
+            rows.add(ballot)
+        self.pending = {}
+        rows.insert()
 
 
 def ballot_withdraw(

@@ -3,15 +3,15 @@ whole room sends at once (posting and supporting)."""
 
 from __future__ import annotations
 
-import functools
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rooms import sql
 from rooms.errors import DomainError
 from rooms.events import RoomEvent
 from rooms.models import Meeting
@@ -60,7 +60,7 @@ def idea_submit(
             kind=clean_kind,
             state=IdeaState.PENDING if meeting.premoderation else IdeaState.VISIBLE,
         )
-        _insert(idea)
+        _NewIdeas.of(unit).add(idea, unit)
         recent[actor.participant_id] = recent.get(actor.participant_id, 0) + 1
         return {"idea": idea.pk, "state": idea.state}, idea_event(idea, meeting, created=True)
 
@@ -137,15 +137,12 @@ def idea_support(
     command = "idea.support" if on else "idea.unsupport"
 
     def change(meeting: Meeting, unit: Unit) -> Change:
-        found = _support_target(meeting, idea_id, actor.participant_id)
+        writes = _Supports.of(unit, meeting)
+        found = writes.target(unit, meeting, idea_id, actor.participant_id)
         if found is None:
             raise DomainError("idea.not_found", _("Cette idée n'existe pas."))
         state, author_id, supports, supported = found
         pair = (idea_id, actor.participant_id)
-        writes = _SupportWrites.of(unit)
-        # Supports of this unit not written yet count too.
-        supports = writes.counts.get(idea_id, supports)
-        supported = supported or pair in writes.supported
         shown = actor.facilitator or meeting.ideas_public or author_id == actor.participant_id
         if state != IdeaState.VISIBLE or not shown:
             raise DomainError("idea.not_found", _("Cette idée n'existe pas."))
@@ -181,47 +178,36 @@ def idea_support(
     )
 
 
-# --- Lean SQL for the commands a whole room sends at once ----------------------------------------
-# idea.submit and idea.support arrive by hundreds a second (1,000 phones, bench/load_room.py). The
-# ORM spent more time building these few statements than the database spent running them, so
-# they are written out here, in SQL that SQLite and PostgreSQL both run. Same rules, same tests.
+# --- The writes of the commands a whole room sends at once (rooms/sql.py) ------------------------
 
 
-def _sql(statement: str, params: list[Any]) -> Any:
-    """Run one statement; return the cursor's first row (None if none) and its row count."""
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        row = cursor.fetchone() if cursor.description else None
-        return row, cursor.rowcount
+class _NewIdeas:
+    """The ideas posted in a unit. SQLite stores each at once (no round trip); PostgreSQL
+    reserves the unit's ids in one statement and stores the ideas in one at the unit's end."""
 
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+        self.pending = sql.NewRows()
 
-@functools.cache
-def _insert_statement(model: type[models.Model], vendor: str) -> tuple[str, tuple[Any, ...]]:
-    """INSERT … RETURNING id for `model`, and its fields in order; built once per model."""
-    fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
-    quote = connection.ops.quote_name
-    # Table and column names from the model, quoted; values as %s parameters.
-    statement = "INSERT INTO {} ({}) VALUES ({}) RETURNING {}".format(  # noqa: S608
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-        quote(model._meta.pk.column),
-    )
-    return statement, fields
+    @classmethod
+    def of(cls, unit: Unit) -> _NewIdeas:
+        new = unit.memo.get(cls)
+        if new is None:
+            new = unit.memo[cls] = cls()
+        return new
 
+    def add(self, idea: Idea, unit: Unit) -> None:
+        if connection.vendor != "postgresql":
+            sql.insert_one(idea)
+            return
+        if not self.ids:
+            self.ids = sql.reserve_ids(Idea, max(1, len(unit.kwargs_of(idea_submit))))
+        idea.pk = self.ids.pop(0)
+        self.pending.add(idea)
+        unit.defer(_NewIdeas, self.flush)  # again: a support may have written the earlier ones
 
-def _insert(obj: models.Model) -> None:
-    """Save a new object as ``save()`` would (defaults, auto_now), with a statement built once
-    per model instead of compiled by the ORM each time; `obj.pk` is set."""
-    if not connection.features.can_return_columns_from_insert:
-        obj.save(force_insert=True)
-        return
-    statement, fields = _insert_statement(type(obj), connection.vendor)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    row, _count = _sql(statement, params)
-    obj.pk = row[0]
-    obj._state.adding = False
-    obj._state.db = connection.alias
+    def flush(self) -> None:
+        self.pending.insert()
 
 
 def _recent_ideas(unit: Unit) -> dict[int, int]:
@@ -231,99 +217,130 @@ def _recent_ideas(unit: Unit) -> dict[int, int]:
     if recent is None:
         since = connection.ops.adapt_datetimefield_value(timezone.now() - timedelta(minutes=1))
         ids = sorted(unit.participant_ids) or [0]
-        marks = ", ".join(["%s"] * len(ids))  # placeholders only
         statement = (
-            "SELECT author_id, COUNT(*) FROM deliberation_idea"  # noqa: S608
-            f" WHERE created_at >= %s AND author_id IN ({marks}) GROUP BY author_id"
+            "SELECT author_id, COUNT(*) FROM deliberation_idea"  # noqa: S608 - placeholders only
+            f" WHERE created_at >= %s AND author_id IN ({sql.marks(len(ids))}) GROUP BY author_id"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(statement, [since, *ids])
-            recent = {author: int(count) for author, count in cursor.fetchall()}
+        recent = {author: int(count) for author, count in sql.rows(statement, [since, *ids])}
         unit.memo["recent_ideas"] = recent
     return recent
 
 
-def _support_target(
-    meeting: Meeting, idea_id: Any, participant_id: int | None
-) -> tuple[str, int | None, int, bool] | None:
-    """(state, author id, support count, supported already) of an idea of this meeting, or None.
-
-    "Supported already" counts a support of the idea or of an idea merged into it.
-    """
-    if not isinstance(idea_id, int) or isinstance(idea_id, bool):
-        return None
-    row, _count = _sql(
-        "SELECT state, author_id, support_count, EXISTS ("
-        " SELECT 1 FROM deliberation_support s INNER JOIN deliberation_idea m ON m.id = s.idea_id"
-        " WHERE s.participant_id = %s AND (s.idea_id = %s OR m.merged_into_id = %s))"
-        " FROM deliberation_idea WHERE id = %s AND meeting_id = %s",
-        [participant_id, idea_id, idea_id, idea_id, meeting.pk],
-    )
-    return None if row is None else (row[0], row[1], row[2], bool(row[3]))
-
-
-def _support_insert(pairs: list[tuple[int, int | None]]) -> None:
-    """Insert supports, (idea id, participant id) each, in as few statements as possible."""
-    created = connection.ops.adapt_datetimefield_value(timezone.now())
-    for start in range(0, len(pairs), 300):
-        chunk = pairs[start : start + 300]
-        rows = ", ".join(["(%s, %s, %s)"] * len(chunk))  # placeholders only
-        _sql(
-            "INSERT INTO deliberation_support (idea_id, participant_id, created_at) VALUES "  # noqa: S608
-            + rows,
-            [value for idea_id, pid in chunk for value in (idea_id, pid, created)],
-        )
-
-
-def _support_counts_update(counts: dict[int, int]) -> None:
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            "UPDATE deliberation_idea SET support_count = %s WHERE id = %s",
-            [(count, idea_id) for idea_id, count in counts.items()],
-        )
-
-
-class _SupportWrites:
-    """The supports given and the counts changed in a unit, written once when it ends (one
-    INSERT, one UPDATE per idea), whether the unit holds one command or a room's burst."""
+class _Supports:
+    """What the supports of a unit need to know and write: the ideas they target and who
+    already supports them (read for the whole unit in two statements), the supports given and
+    the counts changed (written once when the unit ends)."""
 
     def __init__(self) -> None:
+        self.targets: dict[int, tuple[str, int | None]] = {}  # idea id: (state, author id)
+        self.counts: dict[int, int] = {}  # the ideas' support counts, as this unit leaves them
+        self.supported: set[tuple[int, int | None]] = set()  # (idea id, participant id)
         self.new: list[tuple[int, int | None]] = []
-        self.supported: set[tuple[int, int | None]] = set()
-        self.counts: dict[int, int] = {}
+        self.dirty: set[int] = set()  # ideas whose count is not written yet
 
     @classmethod
-    def of(cls, unit: Unit) -> _SupportWrites:
-        writes = unit.memo.get(cls)
-        if writes is None:
-            writes = unit.memo[cls] = cls()
-            unit.defer(cls, writes.flush)
-        return writes
+    def of(cls, unit: Unit, meeting: Meeting) -> _Supports:
+        supports = unit.memo.get(cls)
+        if supports is None:
+            supports = unit.memo[cls] = cls()
+            supports._read_ahead(unit, meeting)
+            unit.defer(cls, supports.flush)
+        return supports
+
+    def _read_ahead(self, unit: Unit, meeting: Meeting) -> None:
+        """The ideas every support of the unit targets, and their supports by the unit's people."""
+        ids = sorted({i for kw in unit.kwargs_of(idea_support) if _is_id(i := kw.get("idea_id"))})
+        if len(ids) < 2:  # one support: its own statement in `target` is enough
+            return
+        id_marks = sql.marks(len(ids))
+        for idea_id, state, author_id, count in sql.rows(
+            "SELECT id, state, author_id, support_count FROM deliberation_idea"  # noqa: S608
+            f" WHERE meeting_id = %s AND id IN ({id_marks})",
+            [meeting.pk, *ids],
+        ):
+            self.targets[idea_id] = (state, author_id)
+            self.counts.setdefault(idea_id, count)
+        people = sorted(unit.participant_ids) or [0]
+        for pid, idea_id, merged_into in sql.rows(
+            "SELECT s.participant_id, s.idea_id, m.merged_into_id FROM deliberation_support s"  # noqa: S608
+            " INNER JOIN deliberation_idea m ON m.id = s.idea_id"
+            f" WHERE s.participant_id IN ({sql.marks(len(people))})"
+            f" AND (s.idea_id IN ({id_marks}) OR m.merged_into_id IN ({id_marks}))",
+            [*people, *ids, *ids],
+        ):
+            self.supported.add((idea_id, pid))
+            if merged_into is not None:
+                self.supported.add((merged_into, pid))
+
+    def target(
+        self, unit: Unit, meeting: Meeting, idea_id: Any, participant_id: int | None
+    ) -> tuple[str, int | None, int, bool] | None:
+        """(state, author id, support count, supported already) of an idea of this meeting, or
+        None. "Supported already" counts a support of the idea or of an idea merged into it."""
+        if not _is_id(idea_id):
+            return None
+        if idea_id not in self.targets:  # not read ahead (a single support, a new idea)
+            unit.run_deferred(_NewIdeas)
+            row, _count = sql.run(
+                "SELECT state, author_id, support_count, EXISTS ("
+                " SELECT 1 FROM deliberation_support s"
+                " INNER JOIN deliberation_idea m ON m.id = s.idea_id"
+                " WHERE s.participant_id = %s AND (s.idea_id = %s OR m.merged_into_id = %s))"
+                " FROM deliberation_idea WHERE id = %s AND meeting_id = %s",
+                [participant_id, idea_id, idea_id, idea_id, meeting.pk],
+            )
+            if row is None:
+                return None
+            self.targets[idea_id] = (row[0], row[1])
+            self.counts.setdefault(idea_id, row[2])
+            if row[3]:
+                self.supported.add((idea_id, participant_id))
+        state, author_id = self.targets[idea_id]
+        pair = (idea_id, participant_id)
+        return state, author_id, self.counts[idea_id], pair in self.supported
 
     def add(self, pair: tuple[int, int | None], count: int) -> None:
         self.new.append(pair)
         self.supported.add(pair)
-        self.counts[pair[0]] = count
+        self._count(pair[0], count)
 
     def withdraw(self, pair: tuple[int, int | None], count: int) -> None:
         self.flush()  # the withdrawn support may be one of this unit's
         _support_delete(*pair)
         self.supported.discard(pair)
-        self.counts[pair[0]] = count
+        self._count(pair[0], count)
+
+    def _count(self, idea_id: int, count: int) -> None:
+        self.counts[idea_id] = count
+        self.dirty.add(idea_id)
 
     def flush(self) -> None:
         """Write the supports so far, and every support count changed."""
         if self.new:
-            _support_insert(self.new)
+            created = connection.ops.adapt_datetimefield_value(timezone.now())
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO deliberation_support (idea_id, participant_id, created_at)"
+                    " VALUES (%s, %s, %s)",
+                    [(idea_id, pid, created) for idea_id, pid in self.new],
+                )
             self.new = []
-        if self.counts:
-            _support_counts_update(self.counts)
-            self.counts = {}
+        if self.dirty:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "UPDATE deliberation_idea SET support_count = %s WHERE id = %s",
+                    [(self.counts[idea_id], idea_id) for idea_id in sorted(self.dirty)],
+                )
+            self.dirty = set()
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _support_delete(idea_id: int, participant_id: int | None) -> int:
     """Withdraw the participant's support of the idea and of ideas merged into it."""
-    _row, count = _sql(
+    _row, count = sql.run(
         "DELETE FROM deliberation_support WHERE participant_id = %s AND (idea_id = %s"
         " OR idea_id IN (SELECT id FROM deliberation_idea WHERE merged_into_id = %s))",
         [participant_id, idea_id, idea_id],

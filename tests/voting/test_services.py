@@ -14,7 +14,6 @@ from rooms.enums import RoomPhase
 from rooms.errors import DomainError
 from rooms.models import Meeting, Participant
 from rooms.roles import Actor
-from rooms.runner import run_batch
 from rooms.snapshot import board_snapshot
 from tests.factories import (
     facilitator_actor,
@@ -89,12 +88,6 @@ def error_of(call) -> str:
     with pytest.raises(DomainError) as error:
         call()
     return error.value.code
-
-
-@pytest.fixture
-def room():
-    meeting = make_meeting(phase=RoomPhase.VOTE)
-    return meeting, [make_participant(meeting, n) for n in ("Léa", "Karim", "Inès")]
 
 
 # --- creating a vote ------------------------------------------------------------------------------
@@ -793,40 +786,3 @@ def test_snapshot_votes_show_own_ballot_only_and_hide_drafts(room):
     assert for_board[0]["results"] is None  # at_close: turnout only until the close
     assert for_board[0]["turnout"] == {"ballots": 1, "eligible": 3, "paper": 0}
     assert "my_ballot" not in for_board[0]
-
-
-# --- group commit -------------------------------------------------------------------------------
-
-
-def test_ballots_of_one_batch_are_counted_once_and_the_last_event_carries_it(
-    room, django_capture_on_commit_callbacks
-):
-    meeting, people = room
-    vote = create(meeting, settings={"dots": 2, "max_per_option": 2})
-    first, second, third = opt(vote)
-    ballots = [dots(vote, 2, 0, 0), dots(vote, 1, 1, 0), dots(vote, 0, 0, 2)]
-    calls = [
-        (
-            services.ballot_cast,
-            {
-                "meeting_id": meeting.pk,
-                "actor": participant_actor(person),
-                "client_id": f"b{n}",
-                "vote_id": vote.pk,
-                "ballot": ballot,
-            },
-        )
-        for n, (person, ballot) in enumerate(zip(people, ballots, strict=True))
-    ]
-
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        results = run_batch(meeting_id=meeting.pk, calls=calls)
-
-    assert all(not isinstance(r, DomainError) for r in results)
-    events = [e for cb in callbacks if hasattr(cb, "events") for e in cb.events]
-    assert [e["type"] for e in events] == ["vote.changed"] * 3
-    assert ["results" in e["mod"] for e in events] == [False, False, True]
-    assert [e["mod"]["turnout"]["ballots"] for e in events] == [1, 2, 3]
-    totals = events[-1]["mod"]["results"]["tally"]["totals"]
-    assert {int(k): v for k, v in totals.items()} == {first: 3, second: 1, third: 2}
-    assert events[-1]["mod"]["results"] == selectors.compute_results(Vote.objects.get(pk=vote.pk))
