@@ -84,6 +84,28 @@ def create_room(title: str, phase: str, phones: int) -> tuple[Any, Any, dict[str
     )
 
 
+def add_ideas(meeting_id: int, count: int) -> int | None:
+    """The room already holds `count` visible ideas, by its participants in turn (a room of
+    realistic size: a snapshot's cost grows with it); returns the first one's id."""
+    from deliberation.models import Idea
+    from rooms.models import Participant
+
+    authors = list(Participant.objects.filter(meeting_id=meeting_id).order_by("pk"))
+    Idea.objects.bulk_create(
+        (
+            Idea(
+                meeting_id=meeting_id,
+                author=authors[n % len(authors)],
+                text=f"Proposition {n + 1} : des bancs, de l'ombre et des fontaines au marché",
+            )
+            for n in range(count)
+        ),
+        batch_size=500,
+    )
+    first = Idea.objects.filter(meeting_id=meeting_id).order_by("pk").first()
+    return first.pk if first else None
+
+
 # --- /proc readings -------------------------------------------------------------------------------
 
 
@@ -119,8 +141,8 @@ def cores_busy() -> dict[str, tuple[int, int]]:
 class Sampler:
     """CPU of the server and the client over the measured window; peak RSS of the server."""
 
-    def __init__(self, server_pid: int, client_pid: int) -> None:
-        self.server_pid, self.client_pid = server_pid, client_pid
+    def __init__(self, server_pids: list[int], client_pid: int) -> None:
+        self.server_pids, self.client_pid = server_pids, client_pid
         self.start: dict[str, Any] = {}
         self.result: dict[str, Any] = {}
         self.rss_peak_kib = 0
@@ -131,13 +153,13 @@ class Sampler:
     def _poll(self) -> None:
         while not self._stop.wait(0.25):
             with contextlib.suppress(OSError):
-                rss = proc_status_kib(self.server_pid, "VmRSS")
+                rss = sum(proc_status_kib(pid, "VmRSS") for pid in self.server_pids)
                 self.rss_peak_kib = max(self.rss_peak_kib, rss)
 
     def _read(self) -> dict[str, Any]:
         return {
             "t": time.monotonic(),
-            "server": proc_cpu_seconds(self.server_pid),
+            "servers": [proc_cpu_seconds(pid) for pid in self.server_pids],
             "client": proc_cpu_seconds(self.client_pid),
             "cores": cores_busy(),
         }
@@ -150,8 +172,14 @@ class Sampler:
         """The measured window ends: CPU of server, client, each core and everything else."""
         end = self._read()
         span = end["t"] - self.start["t"]
+        each = [
+            round(100 * (after - before) / span, 1)
+            for before, after in zip(self.start["servers"], end["servers"], strict=True)
+        ]
         self.result = {
-            "server_cpu_pct": round(100 * (end["server"] - self.start["server"]) / span, 1),
+            # Every server process together; `server_cpu_pct_each` one by one (--servers).
+            "server_cpu_pct": round(sum(each), 1),
+            "server_cpu_pct_each": each,
             "client_cpu_pct": round(100 * (end["client"] - self.start["client"]) / span, 1),
             "cores_busy_pct": {
                 name: round(
@@ -164,7 +192,9 @@ class Sampler:
             },
             # CPU used by anything else on the machine (other tests...): noise in the numbers.
             "other_cpu_pct": 0.0,
-            "server_rss_mib": round(proc_status_kib(self.server_pid, "VmRSS") / 1024, 1),
+            "server_rss_mib": round(
+                sum(proc_status_kib(pid, "VmRSS") for pid in self.server_pids) / 1024, 1
+            ),
         }
 
         self.result["other_cpu_pct"] = round(
@@ -179,7 +209,12 @@ class Sampler:
         self._stop.set()
         with contextlib.suppress(OSError):
             self.result["server_rss_peak_mib"] = round(
-                max(self.rss_peak_kib, proc_status_kib(self.server_pid, "VmHWM")) / 1024, 1
+                max(
+                    self.rss_peak_kib,
+                    sum(proc_status_kib(pid, "VmHWM") for pid in self.server_pids),
+                )
+                / 1024,
+                1,
             )
 
 
@@ -347,9 +382,12 @@ def asgi_server_args(server: str, port: int) -> list[str]:
     return [*args, "informaction.asgi:application"]
 
 
-def server_command(args: argparse.Namespace, port: int, repo: Path) -> list[str]:
-    """ONE server process (Daphne, or uvicorn), pinned to ``args.server_core``."""
-    pin = [*priority(args), "taskset", "-c", str(args.server_core), *python_cmd(repo)]
+def server_command(
+    args: argparse.Namespace, port: int, repo: Path, core: int | str | None = None
+) -> list[str]:
+    """ONE server process (Daphne, or uvicorn), pinned to `core` (``args.server_core``)."""
+    core = args.server_core if core is None else core
+    pin = [*priority(args), "taskset", "-c", str(core), *python_cmd(repo)]
     return [*pin, *asgi_server_args(args.server, port)]
 
 
@@ -434,8 +472,16 @@ def add_load_arguments(parser: argparse.ArgumentParser, report_help: str) -> Non
     parser.add_argument(
         "--nice", type=int, default=0, help="scheduling priority of server and client (-10: root)"
     )
-    parser.add_argument("--server-core", type=int, default=0)
-    parser.add_argument("--client-core", type=int, default=1)
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="server processes sharing the room through Redis (--backend real); phone i on i %% N",
+    )
+    parser.add_argument(
+        "--server-core", default="0", help="core of each server process: 0, or 0,1 (i %% n)"
+    )
+    parser.add_argument("--client-core", default="1", help="core(s) of the client: 1, or 0,1")
     parser.add_argument("--repo", default=str(REPO), help="code to serve (e.g. a scratch copy)")
     parser.add_argument("--env", action="append", default=[], help="extra server KEY=VALUE")
     parser.add_argument("--profile", help="py-spy the server during the window (.svg or .txt)")
@@ -469,6 +515,8 @@ def main(
     else:
         if not 1 <= args.phones <= MAX_PHONES or args.duration <= 0 or args.rate <= 0:
             parser.error(f"--phones 1..{MAX_PHONES}, --duration and --rate > 0")
+        if args.servers < 1 or (args.servers > 1 and args.backend != "real"):
+            parser.error("--servers N > 1 shares the room through Redis: with --backend real")
         if error := check(args):
             parser.error(error)
         save(run(args), args.label, out_file, print_table)
@@ -485,10 +533,11 @@ class LoadBench:
     """One run of a load bench; a bench subclasses it with its setup, client and check.
 
     Throwaway environment, ``migrate``, the bench's ``--internal-setup``, ONE server pinned to
-    ``--server-core``, the Node client (``client_js``) pinned to ``--client-core`` and followed on
-    stdout (connected, measure_start/_end for the CPU window, result), the server killed, then the
-    bench's ``--internal-verify``; the result line is ``common_summary``'s fields and the bench's
-    own (`summarise`). Everything it started is stopped and removed at the end.
+    ``--server-core`` (``--servers N``: N processes sharing the room through Redis), the Node
+    client (``client_js``) pinned to ``--client-core`` and followed on stdout (connected,
+    measure_start/_end for the CPU window, result), the servers killed, then the bench's
+    ``--internal-verify``; the result line is ``common_summary``'s fields and the bench's own
+    (`summarise`). Everything it started is stopped and removed at the end.
     """
 
     backends: Backends  # its database and Redis db with --backend real
@@ -527,7 +576,7 @@ class LoadBench:
     def run(self) -> dict[str, Any]:
         """Set up, measure, check; always clean up."""
         ensure_node_modules()
-        self.server: subprocess.Popen[bytes] | None = None
+        self.servers: list[subprocess.Popen[bytes]] = []
         self.client: subprocess.Popen[str] | None = None
         self.profiler: subprocess.Popen[bytes] | None = None
         try:
@@ -535,16 +584,21 @@ class LoadBench:
                 self.backends.reset()
             setup = self._setup()
             busy_before = wait_quiet(self.args.wait_quiet)
-            server, port = self._start_server()
-            result, sampler = self._follow_client(server, setup, port)
-            # Kill the server first: commands still queued when the phones left would commit later.
-            server_alive = server.poll() is None
-            server.kill()
-            server.wait(timeout=10)
+            ports = self._start_servers()
+            result, sampler = self._follow_client(setup, ports)
+            # Kill the servers first: commands still queued when the phones left would commit later.
+            server_alive = all(server.poll() is None for server in self.servers)
+            for server in self.servers:
+                server.kill()
+                server.wait(timeout=10)
             verify = [self.script, *self.verify_args(setup, result)]
             db = json.loads(run_python(verify, self.env, self.repo, 120))
-            self.server_log.close()
-            log = (self.tmp / "server.log").read_text(encoding="utf-8", errors="replace")
+            for server_log in self.server_logs:
+                server_log.close()
+            log = "".join(
+                path.read_text(encoding="utf-8", errors="replace")
+                for path in sorted(self.tmp.glob("server*.log"))
+            )
             sampler.result["busy_before_pct"] = busy_before
             common = common_summary(self.args, result, sampler.result, server_alive, log[-2000:])
             return {**common, **self.summarise(self.args, result, db)}
@@ -552,7 +606,8 @@ class LoadBench:
             for proc in (self.client, self.profiler):
                 if proc is not None and proc.poll() is None:
                     proc.kill()
-            stop(self.server)
+            for server in self.servers:
+                stop(server)
             if self.args.backend == "real":
                 self.backends.drop()
             shutil.rmtree(self.tmp, ignore_errors=True)
@@ -571,28 +626,38 @@ class LoadBench:
         print(self.setup_line(setup, time.monotonic() - t0))
         return setup
 
-    def _start_server(self) -> tuple[subprocess.Popen[bytes], int]:
-        port = self.args.port or free_port()
-        self.server_log = (self.tmp / "server.log").open("wb")
-        self.server = server = subprocess.Popen(
-            server_command(self.args, port, self.repo),
-            env=self.env,
-            cwd=self.repo,
-            stdout=self.server_log,
-            stderr=self.server_log,
-            start_new_session=bool(self.args.nice),
-        )
-        raise_autogroup(server.pid, self.args.nice)
-        wait_for_port(port, server, 60)
-        return server, port
+    def _start_servers(self) -> list[int]:
+        """Start ``--servers`` processes, server i pinned to the i-th core of ``--server-core``
+        (in turn); return their ports."""
+        cores = str(self.args.server_core).split(",")
+        ports, self.server_logs = [], []
+        for index in range(self.args.servers):
+            port = (self.args.port + index) if self.args.port else free_port()
+            log = (self.tmp / f"server{index}.log").open("wb")
+            server = subprocess.Popen(
+                server_command(self.args, port, self.repo, cores[index % len(cores)]),
+                env=self.env,
+                cwd=self.repo,
+                stdout=log,
+                stderr=log,
+                start_new_session=bool(self.args.nice),
+            )
+            self.servers.append(server)
+            self.server_logs.append(log)
+            ports.append(port)
+            raise_autogroup(server.pid, self.args.nice)
+        for server, port in zip(self.servers, ports, strict=True):
+            wait_for_port(port, server, 60)
+        return ports
 
     def _start_client(
-        self, setup: dict[str, Any], port: int, budget: float
+        self, setup: dict[str, Any], ports: list[int], budget: float
     ) -> subprocess.Popen[str]:
         a = self.args
         config = {
-            "url": f"ws://{HOST}:{port}/ws/room/{setup['code']}/",
-            "origin": f"http://{HOST}:{port}",
+            # Phone i (and the board, 0) on server i % N.
+            "urls": [f"ws://{HOST}:{port}/ws/room/{setup['code']}/" for port in ports],
+            "origins": [f"http://{HOST}:{port}" for port in ports],
             "phones": setup["phones"],
             "board_cookie": setup["board_cookie"],
             "duration": a.duration,
@@ -618,15 +683,15 @@ class LoadBench:
         return client
 
     def _follow_client(
-        self, server: subprocess.Popen[bytes], setup: dict[str, Any], port: int
+        self, setup: dict[str, Any], ports: list[int]
     ) -> tuple[dict[str, Any], Sampler]:
         """Run the client to its end; its result and the CPU of the measured window."""
         a = self.args
         budget = a.phones / a.ramp + a.connect_timeout + a.duration + a.grace
-        client = self._start_client(setup, port, budget)
+        client = self._start_client(setup, ports, budget)
         killer = threading.Timer(budget + 60, client.kill)
         killer.start()
-        sampler = Sampler(server.pid, client.pid)
+        sampler = Sampler([server.pid for server in self.servers], client.pid)
         result: dict[str, Any] = {}
         assert client.stdout is not None
         for line in client.stdout:
@@ -641,7 +706,7 @@ class LoadBench:
             elif event == "measure_start":
                 sampler.mark_start()
                 if a.profile:
-                    self.profiler = start_profiler(a, server.pid)
+                    self.profiler = start_profiler(a, self.servers[0].pid)
             elif event == "measure_end":
                 sampler.mark_end()
             elif event == "result":
@@ -673,6 +738,7 @@ def common_summary(
         "phones": args.phones,
         "backend": args.backend,
         "server": args.server,
+        "servers": args.servers,
         "rate_s": args.rate,
         "duration_s": args.duration,
         "extra_env": args.env,
@@ -715,6 +781,12 @@ def markdown_quantiles(d: dict[str, Any]) -> str:
     return f"{d['p50']:.0f} / {d['p95']:.0f} / {d['p99']:.0f}"
 
 
+def markdown_server(s: dict[str, Any]) -> str:
+    """The reports' server cell: ``daphne``, or ``2 × daphne`` (--servers)."""
+    servers = s.get("servers", 1)
+    return s["server"] if servers == 1 else f"{servers} × {s['server']}"
+
+
 def markdown_machine(s: dict[str, Any]) -> str:
     """The reports' cells server CPU %, other CPU % and lost."""
     return f"{s.get('server_cpu_pct')} | {s.get('other_cpu_pct')} | {s['lost']}"
@@ -730,8 +802,13 @@ def machine_rows(s: dict[str, Any]) -> list[tuple[str, str]]:
     return [
         (
             "server CPU",
-            f"{s.get('server_cpu_pct')} %, RSS {s.get('server_rss_mib')} MiB "
-            f"(peak {s.get('server_rss_peak_mib')})",
+            f"{s.get('server_cpu_pct')} %"
+            + (
+                f" ({' + '.join(map(str, each))})"
+                if len(each := s.get("server_cpu_pct_each") or []) > 1
+                else ""
+            )
+            + f", RSS {s.get('server_rss_mib')} MiB (peak {s.get('server_rss_peak_mib')})",
         ),
         (
             "client CPU / loop lag",

@@ -46,7 +46,7 @@ def markdown_row(s: dict[str, Any]) -> str | None:
         )
     )
     return (
-        f"| {s['phones']} | {s['backend']} | {s['server']} | {s['rate_s']:g} "
+        f"| {s['phones']} | {s['backend']} | {harness.markdown_server(s)} | {s['rate_s']:g} "
         f"| {s['connected']}/{s['attempted']} "
         f"| {harness.markdown_quantiles(ack)} | {harness.markdown_quantiles(board)} "
         f"| {acks:.0f} | {s['frames_per_s']} | {s['bytes_per_s'] / 1e6:.1f} "
@@ -57,12 +57,14 @@ def markdown_row(s: dict[str, Any]) -> str | None:
 # --- Helpers run inside a Django-configured subprocess (same file, hidden sub-commands) ----------
 
 
-def internal_setup(out: Path, phones: int) -> None:
-    """Facilitator, meeting in "collect", N participants; write the load client's cookies."""
+def internal_setup(out: Path, phones: int, ideas: int) -> None:
+    """Facilitator, meeting in "collect", N participants (and `ideas` ideas already posted);
+    write the load client's cookies."""
     harness.django_setup()
     from rooms.enums import RoomPhase
 
-    _user, _meeting, client = harness.create_room("Banc de charge", RoomPhase.COLLECT, phones)
+    _user, meeting, client = harness.create_room("Banc de charge", RoomPhase.COLLECT, phones)
+    harness.add_ideas(meeting.pk, ideas)
     out.write_text(json.dumps(client), encoding="utf-8")
 
 
@@ -92,12 +94,17 @@ class RoomBench(harness.LoadBench):
 
     backends = harness.Backends("bench_load", redis_db=5)
 
+    def setup_args(self) -> list[str]:
+        return [*super().setup_args(), "--ideas", str(self.args.ideas)]
+
     def client_config(self, setup: dict[str, Any]) -> dict[str, Any]:
-        return {"arrival": self.args.arrival}
+        return {"arrival": self.args.arrival, "support_share": self.args.support_share}
 
 
-def db_check(r: dict[str, Any], db: dict[str, Any]) -> dict[str, Any]:
-    """The ideas and supports stored against the acks the phones received."""
+def db_check(r: dict[str, Any], db: dict[str, Any], ideas_before: int) -> dict[str, Any]:
+    """The ideas and supports stored (beyond the `ideas_before` of the setup) against the acks
+    the phones received."""
+    db = {**db, "ideas": db["ideas"] - ideas_before}
     acked_ideas = r["acked"]["idea.submit"]
     acked_supports = r["acked"]["idea.support"]
     lost_ideas = r["lost_kinds"].get("idea.submit", 0)
@@ -130,7 +137,9 @@ def summarise(args: argparse.Namespace, r: dict[str, Any], db: dict[str, Any]) -
         "lost_kinds": r["lost_kinds"],
         "overlaps": r["overlaps"],
         "commands_per_s": round(sum(r["sent"].values()) / r["window_s"], 1),
-        "db_check": db_check(r, db),
+        "support_share": args.support_share,
+        "ideas_before": args.ideas,
+        "db_check": db_check(r, db, args.ideas),
     }
 
 
@@ -139,7 +148,12 @@ def print_table(s: dict[str, Any]) -> None:
     q = harness.quantiles
     db = s["db_check"]
     rows = [
-        ("run", f"{s['phones']} phones, {s['backend']}, {s['server']}, rate {s['rate_s']} s"),
+        (
+            "run",
+            f"{s['phones']} phones, {s['backend']}, {harness.markdown_server(s)},"
+            f" rate {s['rate_s']} s, supports {s.get('support_share', 0.5):.0%},"
+            f" {s.get('ideas_before', 0)} ideas before",
+        ),
         (
             "connected",
             f"{s['connected']}/{s['attempted']} ({s['connected_pct']} %), "
@@ -180,13 +194,19 @@ def main() -> None:
         __doc__, duration=30.0, rate=3.0, rate_help="mean seconds between sends"
     )
     parser.add_argument("--arrival", choices=["uniform", "exp"], default="uniform")
+    parser.add_argument(
+        "--support-share", type=float, default=0.5, help="share of idea.support among sends"
+    )
+    parser.add_argument("--ideas", type=int, default=0, help="ideas in the room before the run")
     harness.add_load_arguments(
         parser, report_help="print bench/out/results.jsonl as Markdown, exit"
     )
     harness.main(
         parser,
         (OUT_FILE, REPORT_HEAD, markdown_row, print_table),
-        internal_setup=lambda args: internal_setup(Path(args.internal_setup), args.phones),
+        internal_setup=lambda args: internal_setup(
+            Path(args.internal_setup), args.phones, args.ideas
+        ),
         internal_verify=lambda args: internal_verify(args.internal_verify),
         run=lambda args: RoomBench(args, str(Path(__file__).resolve()), summarise).run(),
     )

@@ -228,7 +228,8 @@ def print_table(s: dict[str, Any]) -> None:
     rows = [
         (
             "run",
-            f"{s['phones']} phones, {s['backend']}, {s['server']}, rate {s['rate_s']} s, "
+            f"{s['phones']} phones, {s['backend']}, {harness.markdown_server(s)}, "
+            f"rate {s['rate_s']} s, "
             f"reveal {s['reveal']}, {s['duration_s']} s",
         ),
         (

@@ -57,20 +57,8 @@ def internal_ideas(setup_file: Path, count: int) -> None:
     """Give the room `count` visible ideas by its other phones (a room of realistic size: the
     cost of a snapshot grows with it); write the first idea's id into the setup file."""
     harness.django_setup()
-    from deliberation.models import Idea
-    from rooms.models import Participant
-
     setup = json.loads(setup_file.read_text(encoding="utf-8"))
-    authors = list(Participant.objects.filter(meeting_id=setup["meeting_id"]).order_by("pk")[1:])
-    Idea.objects.bulk_create(
-        Idea(
-            meeting_id=setup["meeting_id"],
-            author=authors[n % len(authors)],
-            text=f"Proposition {n + 1} : des bancs, de l'ombre et des fontaines place du marché",
-        )
-        for n in range(count)
-    )
-    setup["idea"] = Idea.objects.filter(meeting_id=setup["meeting_id"]).order_by("pk")[0].pk
+    setup["idea"] = harness.add_ideas(setup["meeting_id"], count)
     setup_file.write_text(json.dumps(setup), encoding="utf-8")
 
 
