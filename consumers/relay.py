@@ -102,6 +102,9 @@ class RoomRelay:
         self.meeting_id = meeting_id
         self.loop = loop
         self.sockets: set[Any] = set()
+        # The identified participants' sockets, by participant (a phone may have several).
+        self.by_participant: dict[int, set[Any]] = {}
+        self.participant_sockets = 0  # how many sockets by_participant holds
         # State the room's sockets share per phone (their snapshot budget), gone with the relay.
         self.budgets: dict[Any, Any] = {}
         self.pending: dict[int, dict[str, Any]] = {}
@@ -158,8 +161,27 @@ class RoomRelay:
         relay.presence_changed()
         return relay
 
+    def identified(self, socket: LocalSocket) -> None:
+        """The socket now knows who it is: count it among the room's participants."""
+        if socket.participant_id is not None:
+            mine = self.by_participant.setdefault(socket.participant_id, set())
+            if socket not in mine:
+                mine.add(socket)
+                self.participant_sockets += 1
+        self.presence_changed()
+
+    def sockets_of(self, participant_id: int | None) -> set[Any]:
+        """The identified sockets of one participant in this process."""
+        return self.by_participant.get(participant_id, set()) if participant_id else set()
+
     def detach(self, socket: LocalSocket) -> None:
         self.sockets.discard(socket)
+        mine = self.by_participant.get(socket.participant_id) if socket.participant_id else None
+        if mine is not None and socket in mine:
+            mine.discard(socket)
+            self.participant_sockets -= 1
+            if not mine:
+                del self.by_participant[socket.participant_id]
         self.presence_changed()
         if not self.sockets and self.stop_handle is None:
             self.stop_handle = self.loop.call_later(IDLE_STOP_DELAY, self._stop_if_idle)
@@ -365,7 +387,7 @@ class RoomRelay:
 
     def local_count(self) -> int:
         # Sockets still being identified have no participant id yet: not counted.
-        return sum(1 for s in self.sockets if s.participant_id is not None)
+        return self.participant_sockets
 
     def online(self) -> int:
         cutoff = time.monotonic() - PRESENCE_STALE

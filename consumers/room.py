@@ -183,7 +183,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.projector = self.actor.projector
         self.participant_id = self.actor.participant_id
         self.identified = True
-        self.relay.presence_changed()
+        self.relay.identified(self)
         if self.facilitator:
             self.rights_task = asyncio.get_running_loop().create_task(self._watch_rights())
         elif not self.projector:
@@ -202,10 +202,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         """Keep at most MAX_SOCKETS_PER_DEVICE sockets of this phone: the oldest ones go (often
         connections a weak network left half-open)."""
         assert self.relay is not None
-        mine = sorted(
-            (s for s in self.relay.sockets if s.participant_id == self.participant_id),
-            key=lambda s: s.opened_at,
-        )
+        mine = sorted(self.relay.sockets_of(self.participant_id), key=lambda s: s.opened_at)
         for old in mine[: max(0, len(mine) - MAX_SOCKETS_PER_DEVICE)]:
             await old.end(
                 "auth.replaced",
