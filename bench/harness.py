@@ -461,6 +461,9 @@ def add_load_arguments(parser: argparse.ArgumentParser, report_help: str) -> Non
     """The connect ramp, the machine (cores, --nice, --wait-quiet), --repo/--env/--profile,
     --label, --report and the hidden sub-commands --internal-setup / --internal-verify."""
     parser.add_argument("--ramp", type=float, default=200.0, help="connections per second")
+    parser.add_argument(
+        "--sends", type=int, default=0, help="at most N sends per phone (0: until the end)"
+    )
     parser.add_argument("--grace", type=float, default=5.0)
     parser.add_argument("--connect-timeout", type=float, default=20.0)
     parser.add_argument("--seed", type=int, default=1)
@@ -663,6 +666,7 @@ class LoadBench:
             "duration": a.duration,
             "rate": a.rate,
             "ramp": a.ramp,
+            "sends": a.sends,
             "grace": a.grace,
             "seed": a.seed,
             "connect_timeout": a.connect_timeout,
@@ -740,6 +744,7 @@ def common_summary(
         "server": args.server,
         "servers": args.servers,
         "rate_s": args.rate,
+        "sends": args.sends,
         "duration_s": args.duration,
         "extra_env": args.env,
         "nice": args.nice,

@@ -151,7 +151,9 @@ def print_table(s: dict[str, Any]) -> None:
         (
             "run",
             f"{s['phones']} phones, {s['backend']}, {harness.markdown_server(s)},"
-            f" rate {s['rate_s']} s, supports {s.get('support_share', 0.5):.0%},"
+            f" rate {s['rate_s']} s"
+            + (f" ({s['sends']} sends each)" if s.get("sends") else "")
+            + f", supports {s.get('support_share', 0.5):.0%},"
             f" {s.get('ideas_before', 0)} ideas before",
         ),
         (

@@ -229,7 +229,9 @@ def print_table(s: dict[str, Any]) -> None:
         (
             "run",
             f"{s['phones']} phones, {s['backend']}, {harness.markdown_server(s)}, "
-            f"rate {s['rate_s']} s, "
+            f"rate {s['rate_s']} s"
+            + (f" ({s['sends']} sends each)" if s.get("sends") else "")
+            + ", "
             f"reveal {s['reveal']}, {s['duration_s']} s",
         ),
         (

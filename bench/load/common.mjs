@@ -7,7 +7,8 @@
 //
 // CONFIG (argv[2], JSON): url (or urls: phone i starts on urls[i % n]), origin (or origins),
 // reconnect: "home" (default: back to the same server) | "other" (the next one in urls), rate,
-// arrival ("uniform" | "exp"), seed, connect_timeout, ramp; for a measured run (measure(),
+// arrival ("uniform" | "exp"), sends (at most this many per phone; 0: no limit), seed,
+// connect_timeout, ramp; for a measured run (measure(),
 // runLoadClient()) also duration, grace, overall_timeout.
 // Only connects to the URLs it is given (the Python drivers pass 127.0.0.1).
 
@@ -292,7 +293,11 @@ export class Screen {
     const delay = first ? rand() * cfg.rate * 1000 : nextDelay();
     this.timer = setTimeout(() => {
       if (!state.sendingOn) return;
-      if (this.ready) this.act();
+      if (this.ready) {
+        this.act();
+        this.acts = (this.acts || 0) + 1;
+        if (cfg.sends && this.acts >= cfg.sends) return; // its last one (a storm: --sends)
+      }
       this.schedule(false);
     }, delay);
   }
