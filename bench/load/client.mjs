@@ -13,7 +13,9 @@
 import { cfg, countInto, measure, runLoadClient, sleep } from "./common.mjs";
 import { IdeaScreen } from "./room.mjs";
 
-const phones = cfg.phones.map((cookie, i) => new IdeaScreen(i, cookie, false));
+// Phone i on server i % N (--servers), the board on the first.
+const servers = (cfg.urls ?? [cfg.url]).length;
+const phones = cfg.phones.map((cookie, i) => new IdeaScreen(i, cookie, false, i % servers));
 const board = new IdeaScreen(-1, cfg.board_cookie, true);
 
 function lostKinds() {

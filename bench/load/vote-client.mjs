@@ -58,8 +58,8 @@ function invalidBallot() {
 
 // --- one vote screen -------------------------------------------------------------------------------
 class VoteScreen extends Screen {
-  constructor(index, cookie, board) {
-    super(index, cookie, board, 0, [VOTES]);
+  constructor(index, cookie, board, server = 0) {
+    super(index, cookie, board, server, [VOTES]);
     this.lastAcked = null; // {seq, ballot}: the ballot that must be the one counted
   }
 
@@ -138,7 +138,9 @@ class VoteScreen extends Screen {
 }
 
 // --- run ----------------------------------------------------------------------------------------------
-const phones = cfg.phones.map((cookie, i) => new VoteScreen(i, cookie, false));
+// Phone i on server i % N (--servers), the board on the first.
+const servers = (cfg.urls ?? [cfg.url]).length;
+const phones = cfg.phones.map((cookie, i) => new VoteScreen(i, cookie, false, i % servers));
 const board = new VoteScreen(-1, cfg.board_cookie, true);
 
 async function main() {
