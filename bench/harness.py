@@ -138,6 +138,24 @@ def cores_busy() -> dict[str, tuple[int, int]]:
     return result
 
 
+def backend_cpu_seconds() -> dict[str, float]:
+    """CPU seconds of every PostgreSQL and Redis process of the machine (the real backends)."""
+    totals = {"postgresql": 0.0, "redis": 0.0}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/comm", encoding="utf-8") as comm:
+                name = comm.read().strip()
+            if name.startswith("postgres"):
+                totals["postgresql"] += proc_cpu_seconds(int(entry.name))
+            elif name.startswith("redis-server"):
+                totals["redis"] += proc_cpu_seconds(int(entry.name))
+        except OSError:
+            continue  # a process that ended meanwhile
+    return totals
+
+
 class Sampler:
     """CPU of the server and the client over the measured window; peak RSS of the server."""
 
@@ -161,6 +179,7 @@ class Sampler:
             "t": time.monotonic(),
             "servers": [proc_cpu_seconds(pid) for pid in self.server_pids],
             "client": proc_cpu_seconds(self.client_pid),
+            "backends": backend_cpu_seconds(),
             "cores": cores_busy(),
         }
 
@@ -181,6 +200,12 @@ class Sampler:
             "server_cpu_pct": round(sum(each), 1),
             "server_cpu_pct_each": each,
             "client_cpu_pct": round(100 * (end["client"] - self.start["client"]) / span, 1),
+            # PostgreSQL and Redis (every process of theirs on the machine: with
+            # --backend embedded, only what other work made them do).
+            "backend_cpu_pct": {
+                name: round(100 * (end["backends"][name] - seconds) / span, 1)
+                for name, seconds in self.start["backends"].items()
+            },
             "cores_busy_pct": {
                 name: round(
                     100
@@ -814,6 +839,10 @@ def machine_rows(s: dict[str, Any]) -> list[tuple[str, str]]:
                 else ""
             )
             + f", RSS {s.get('server_rss_mib')} MiB (peak {s.get('server_rss_peak_mib')})",
+        ),
+        (
+            "PostgreSQL / Redis CPU",
+            " / ".join(f"{v} %" for v in (s.get("backend_cpu_pct") or {}).values()) or "-",
         ),
         (
             "client CPU / loop lag",
