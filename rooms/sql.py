@@ -3,9 +3,10 @@
 At 2,000 phones a room sends hundreds of commands a second. The ORM spent more time building
 their few statements than the database spent running them, and on PostgreSQL each statement is
 also a round trip: so the writes of a group commit (rooms/runner.py) are made here, with
-statements built once per model, the rows of a unit in one ``executemany`` (one round trip on
-PostgreSQL, in a pipeline), in SQL that SQLite and PostgreSQL both run. Values still go through each field's own conversion (``pre_save``, ``get_db_prep_save``):
-what is stored is what ``save()`` would store.
+statements built once per model and the rows of a unit in one ``executemany`` (one round trip on
+PostgreSQL, in a pipeline), in SQL that SQLite and PostgreSQL both run. Values still go through
+each field's own conversion (``pre_save``, ``get_db_prep_save``): what is stored is what
+``save()`` would store.
 """
 
 from __future__ import annotations
