@@ -21,7 +21,10 @@ from ..payloads import idea_views, meeting_payload
 
 def idea_event(idea: Idea, meeting: Meeting, *, created: bool = False) -> RoomEvent:
     mod, public, own = idea_views(idea, meeting, created=created)
-    return RoomEvent("idea.changed", mod=mod, public=public, own_pid=idea.author_id, own=own)
+    # The idea's key: within one frame, a later view of the idea with the same fields or more
+    # replaces an earlier one (consumers/relay.py).
+    own_pid, key = idea.author_id, f"idea:{idea.pk}"
+    return RoomEvent("idea.changed", mod=mod, public=public, own_pid=own_pid, own=own, key=key)
 
 
 def meeting_event(meeting: Meeting, extra: dict[str, Any] | None = None) -> RoomEvent:

@@ -163,7 +163,12 @@ def idea_support(
         public = counts if meeting.ideas_public else None
         own = {**counts, "supported": on}
         event = RoomEvent(
-            "idea.changed", mod=counts, public=public, own_pid=actor.participant_id, own=own
+            "idea.changed",
+            mod=counts,
+            public=public,
+            own_pid=actor.participant_id,
+            own=own,
+            key=f"idea:{idea_id}",  # a frame keeps an idea's last count only
         )
         return {"idea": idea_id, "supports": supports, "supported": on}, event
 

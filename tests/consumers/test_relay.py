@@ -172,3 +172,43 @@ async def test_after_a_gap_a_late_event_is_waited_for_longer():
     assert [e["seq"] for d in deltas for e in d["events"]] == [1, 3, 4, 5]
     assert [bool(d.get("gap")) for d in deltas] == [False, True, False]
     assert HOLE_WAIT + 0.3 < HOLE_WAIT_RESYNCING
+
+
+async def test_phones_get_only_the_last_support_count_of_an_idea_in_a_frame():
+    """Support counts carry the idea's key: within one frame only the last count of an idea goes
+    to phones (its seq stays covered by upto), and the supporter still gets their own view."""
+    phone, fan = FakeSocket(participant_id=3), FakeSocket(participant_id=4)
+    relay = await started_relay(phone, fan)
+
+    def support(seq: int, idea: int, count: int, pid: int) -> dict[str, Any]:
+        counts = {"id": idea, "supports": count}
+        return {
+            "seq": seq,
+            "type": "idea.changed",
+            "mod": counts,
+            "public": counts,
+            "own": {"pid": pid, "data": {**counts, "supported": True}},
+            "key": f"idea:{idea}",
+        }
+
+    try:
+        relay._on_event(idea_event(1))  # a quiet room: sent at once
+        await asyncio.sleep(0.01)
+        for seq, (idea, count, pid) in enumerate([(1, 1, 4), (1, 2, 5), (2, 1, 5)], start=2):
+            relay._on_event(support(seq, idea, count, pid))
+        await asyncio.sleep(0.4)
+    finally:
+        stop(relay)
+
+    last = phone.deltas()[-1]
+    assert (last["from"], last["upto"]) == (1, 4)
+    assert [(e["seq"], e["data"]) for e in last["events"]] == [
+        (3, {"id": 1, "supports": 2}),
+        (4, {"id": 2, "supports": 1}),
+    ]
+    mine = [(e["seq"], e["data"]) for e in fan.deltas()[-1]["events"]]
+    assert mine == [
+        (2, {"id": 1, "supports": 1, "supported": True}),
+        (3, {"id": 1, "supports": 2}),
+        (4, {"id": 2, "supports": 1}),
+    ]

@@ -356,6 +356,24 @@ def test_is_facilitator_other_user_is_not():
 # --- supports, editing, deleting -----------------------------------------------------------------
 
 
+def test_idea_events_carry_the_ideas_key_so_frames_keep_only_its_last_count(
+    django_capture_on_commit_callbacks,
+):
+    meeting = make_meeting()
+    author, fan = make_participant(meeting), make_participant(meeting)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        idea_id = submit(meeting, participant_actor(author))["data"]["idea"]
+        services.idea_support(
+            meeting_id=meeting.pk, actor=participant_actor(fan), client_id=None, idea_id=idea_id
+        )
+
+    events = published(callbacks)
+    assert [(e["type"], e["key"]) for e in events] == [("idea.changed", f"idea:{idea_id}")] * 2
+    assert events[1]["public"] == {"id": idea_id, "supports": 1}  # a subset of the idea's view
+    assert set(events[1]["public"]) < set(events[0]["public"])
+
+
 def test_idea_support_once_each_and_never_on_own_idea():
     meeting = make_meeting()
     author, fan = make_participant(meeting), make_participant(meeting)
