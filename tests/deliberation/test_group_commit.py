@@ -21,25 +21,27 @@ from .test_services import submit
 pytestmark = pytest.mark.django_db
 
 
+def call(meeting: Meeting, service, who, client_id: str | None = None, **kwargs):
+    """One call of a batch: `service` as the socket would call it for participant `who`."""
+    actor = participant_actor(who)
+    return service, {"meeting_id": meeting.pk, "actor": actor, "client_id": client_id, **kwargs}
+
+
 def test_group_commit_keeps_accepted_commands_and_drops_refused_ones():
     meeting = make_meeting()
     author, fan = make_participant(meeting), make_participant(meeting)
     idea_id = submit(meeting, participant_actor(author))["data"]["idea"]
     seq_before = Meeting.objects.get().seq
 
-    def call(service, who, client_id, **kwargs):
-        actor = participant_actor(who)
-        return service, {"meeting_id": meeting.pk, "actor": actor, "client_id": client_id, **kwargs}
-
     results = run_batch(
         meeting_id=meeting.pk,
         calls=[
-            call(services.idea_support, fan, "a", idea_id=idea_id),
-            call(services.idea_support, fan, "b", idea_id=idea_id),  # twice: refused
-            call(services.idea_support, author, "c", idea_id=idea_id),  # own idea: refused
-            call(services.idea_submit, fan, "d", text="Des toilettes publiques"),
-            call(services.idea_submit, fan, "e", text="   "),  # empty: refused
-            call(services.idea_support, fan, "a", idea_id=idea_id),  # same id: same reply
+            call(meeting, services.idea_support, fan, "a", idea_id=idea_id),
+            call(meeting, services.idea_support, fan, "b", idea_id=idea_id),  # twice: refused
+            call(meeting, services.idea_support, author, "c", idea_id=idea_id),  # own idea: refused
+            call(meeting, services.idea_submit, fan, "d", text="Des toilettes publiques"),
+            call(meeting, services.idea_submit, fan, "e", text="   "),  # empty: refused
+            call(meeting, services.idea_support, fan, "a", idea_id=idea_id),  # same id: same reply
         ],
     )
 
@@ -61,21 +63,9 @@ def test_group_commit_answers_a_retry_from_an_earlier_batch_with_its_stored_repl
     lea, karim = make_participant(meeting), make_participant(meeting)
 
     def batch(*people):
-        return run_batch(
-            meeting_id=meeting.pk,
-            calls=[
-                (
-                    services.idea_submit,
-                    {
-                        "meeting_id": meeting.pk,
-                        "actor": participant_actor(who),
-                        "client_id": "m1",
-                        "text": f"Idée de {who.pk}",
-                    },
-                )
-                for who in people
-            ],
-        )
+        texts = {who: f"Idée de {who.pk}" for who in people}
+        calls = [call(meeting, services.idea_submit, who, "m1", text=texts[who]) for who in people]
+        return run_batch(meeting_id=meeting.pk, calls=calls)
 
     (first,) = batch(lea)
     retried, other = batch(lea, karim)  # Léa's phone resends m1; Karim's m1 is his own
@@ -157,19 +147,16 @@ def test_run_batch_applies_each_command_once_and_refuses_only_the_bad_ones(
     existing = submit(meeting, participant_actor(karim), "Déjà là", client_id="k0")
     idea_id = existing["data"]["idea"]
 
-    def call(service, actor, client_id, **kw):
-        return (service, {"meeting_id": meeting.pk, "actor": actor, "client_id": client_id, **kw})
-
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         results = run_batch(
             meeting_id=meeting.pk,
             calls=[
-                call(services.idea_submit, participant_actor(lea), "l1", text="Première"),
-                call(services.idea_submit, participant_actor(lea), "l2", text=""),
-                call(services.idea_support, participant_actor(lea), "l3", idea_id=idea_id),
-                call(services.idea_support, participant_actor(karim), "k1", idea_id=idea_id),
-                call(services.idea_submit, participant_actor(lea), "l1", text="Première"),
-                call(services.idea_submit, participant_actor(karim), "k0", text="Déjà là"),
+                call(meeting, services.idea_submit, lea, "l1", text="Première"),
+                call(meeting, services.idea_submit, lea, "l2", text=""),
+                call(meeting, services.idea_support, lea, "l3", idea_id=idea_id),
+                call(meeting, services.idea_support, karim, "k1", idea_id=idea_id),
+                call(meeting, services.idea_submit, lea, "l1", text="Première"),
+                call(meeting, services.idea_submit, karim, "k0", text="Déjà là"),
             ],
         )
 
@@ -191,20 +178,8 @@ def test_run_batch_refused_command_leaves_no_partial_write():
     ]
     Meeting.objects.filter(pk=meeting.pk).update(phase=RoomPhase.DRAFT)
 
-    results = run_batch(
-        meeting_id=meeting.pk,
-        calls=[
-            (
-                services.idea_support,
-                {
-                    "meeting_id": meeting.pk,
-                    "actor": participant_actor(lea),
-                    "client_id": "x",
-                    "idea_id": idea_id,
-                },
-            )
-        ],
-    )
+    support = call(meeting, services.idea_support, lea, "x", idea_id=idea_id)
+    results = run_batch(meeting_id=meeting.pk, calls=[support])
 
     assert [r.code for r in results] == ["meeting.wrong_phase"]
     assert Support.objects.count() == 0
@@ -228,19 +203,15 @@ def test_group_commit_supports_an_idea_posted_in_the_same_batch_and_sees_merged_
     )
     posted = duplicate + 1  # the next idea's number, on SQLite and PostgreSQL alike
 
-    def call(service, who, client_id, **kwargs):
-        actor = participant_actor(who)
-        return service, {"meeting_id": meeting.pk, "actor": actor, "client_id": client_id, **kwargs}
-
     results = run_batch(
         meeting_id=meeting.pk,
         calls=[
-            call(services.idea_support, fan, "f1", idea_id=target),  # through the duplicate
-            call(services.idea_support, ben, "b1", idea_id=target),
-            call(services.idea_submit, author, "a1", text="Un abri à vélos"),
-            call(services.idea_support, fan, "f2", idea_id=posted),
-            call(services.idea_support, ben, "b2", idea_id=posted),
-            call(services.idea_support, ben, "b3", idea_id=target, on=False),
+            call(meeting, services.idea_support, fan, "f1", idea_id=target),  # via the duplicate
+            call(meeting, services.idea_support, ben, "b1", idea_id=target),
+            call(meeting, services.idea_submit, author, "a1", text="Un abri à vélos"),
+            call(meeting, services.idea_support, fan, "f2", idea_id=posted),
+            call(meeting, services.idea_support, ben, "b2", idea_id=posted),
+            call(meeting, services.idea_support, ben, "b3", idea_id=target, on=False),
         ],
     )
 
