@@ -232,3 +232,27 @@ def test_group_commit_supports_an_idea_posted_in_the_same_batch_and_sees_merged_
         (target, 1, True),
         (posted, 2, True),
     ]
+
+
+def test_a_message_stored_meanwhile_by_its_twin_is_answered_with_the_stored_reply(monkeypatch):
+    """The same message sent twice at once: the second finds no stored reply before its
+    transaction, then hits the unique index when it stores its own (raised at the end of the
+    unit's writes): it answers as the first did, and applies nothing."""
+    from rooms import runner
+
+    meeting = make_meeting()
+    lea = make_participant(meeting)
+    first = submit(meeting, participant_actor(lea), "Un jardin partagé", client_id="m1")
+    looked_up = []
+
+    def not_yet_committed(meeting_id, actor, client_id):
+        looked_up.append(client_id)
+        return None if len(looked_up) == 1 else ClientCommand.objects.get().reply
+
+    monkeypatch.setattr(runner, "_stored_reply", not_yet_committed)
+    again = submit(meeting, participant_actor(lea), "Un jardin partagé", client_id="m1")
+
+    assert again == first
+    assert looked_up == ["m1", "m1"]
+    assert Idea.objects.count() == 1
+    assert Meeting.objects.get().seq == first["seq"]
