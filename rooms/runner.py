@@ -26,7 +26,6 @@ Reply = dict[str, Any]
 # What a change returns: the ack data, and the event (or events, each taking its own number).
 Change = tuple[dict[str, Any], RoomEvent | list[RoomEvent]]
 Call = tuple[Callable[..., Reply], dict[str, Any]]  # a service and its arguments
-_SET_SEQ = f"UPDATE {Meeting._meta.db_table} SET seq = %s WHERE id = %s"  # noqa: S608 - a model's table
 
 
 class Unit:
@@ -105,16 +104,14 @@ class Unit:
 
     def finish(self) -> None:
         """The deferred writes, the room's sequence, the stored replies, the broadcast after
-        commit. Called inside the transaction, once; the writes go in one round trip."""
-        with sql.pipeline():
-            while self._deferred:
-                self._deferred.pop(next(iter(self._deferred)))()
-            if self._events:
-                sql.execute(_SET_SEQ, [self.meeting.seq, self.meeting.pk])
-            self._new_commands.insert()
+        commit. Called inside the transaction, once."""
+        while self._deferred:
+            self._deferred.pop(next(iter(self._deferred)))()
         if self._events:
+            Meeting.objects.filter(pk=self.meeting.pk).update(seq=self.meeting.seq)
             messages = [event.message(seq) for seq, event in self._events]
             broadcast_many_on_commit(self.meeting.pk, messages)
+        self._new_commands.insert()
 
 
 def run_command(

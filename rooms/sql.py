@@ -11,9 +11,8 @@ each field's own conversion (``pre_save``, ``get_db_prep_save``): what is stored
 
 from __future__ import annotations
 
-import contextlib
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -25,26 +24,6 @@ def run(statement: str, params: Sequence[Any]) -> tuple[Any, int]:
         cursor.execute(statement, params)
         row = cursor.fetchone() if cursor.description else None
         return row, cursor.rowcount
-
-
-def execute(statement: str, params: Sequence[Any]) -> None:
-    """Run one statement and read nothing back (in a ``pipeline()``, nothing waits for it)."""
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-
-
-@contextlib.contextmanager
-def pipeline() -> Iterator[None]:
-    """On PostgreSQL, the statements run inside are sent without waiting for each one's answer:
-    one round trip for them all, at the end (or at the first one whose rows are read). An error
-    is raised there, as Django's exception (an ``IntegrityError`` stays one). Elsewhere (SQLite,
-    in-process) nothing changes."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    connection.ensure_connection()
-    with connection.wrap_database_errors, connection.connection.pipeline():
-        yield
 
 
 def rows(statement: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
