@@ -178,6 +178,9 @@ def bench_env(
         DEBUG="False",
         ALLOWED_HOSTS=HOST,
         IDEA_RATE_LIMIT_PER_MINUTE=str(args.idea_rate_limit),
+        # Every phone of a bench comes from 127.0.0.1: the per-address join limit would stop
+        # a --scan join storm at 1,000 (a venue's Wi-Fi looks the same: docs/scaling.md).
+        JOIN_LIMIT_PER_ADDRESS="1000000",
         STATIC_ROOT=str(tmp / "static"),
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
@@ -330,6 +333,11 @@ def add_load_arguments(parser: argparse.ArgumentParser, report_help: str) -> Non
     parser.add_argument("--ramp", type=float, default=200.0, help="connections per second")
     parser.add_argument(
         "--sends", type=int, default=0, help="at most N sends per phone (0: until the end)"
+    )
+    parser.add_argument(
+        "--scan",
+        action="store_true",
+        help="phones join as after a QR scan: join page, form, room page (HTTP), then the socket",
     )
     parser.add_argument("--grace", type=float, default=5.0)
     parser.add_argument("--connect-timeout", type=float, default=20.0)
@@ -528,12 +536,15 @@ class LoadBench:
             # Phone i (and the board, 0) on server i % N.
             "urls": [f"ws://{HOST}:{port}/ws/room/{setup['code']}/" for port in ports],
             "origins": [f"http://{HOST}:{port}" for port in ports],
-            "phones": setup["phones"],
+            # With --scan each phone gets its cookie by joining (a new participant).
+            "phones": [""] * len(setup["phones"]) if a.scan else setup["phones"],
             "board_cookie": setup["board_cookie"],
             "duration": a.duration,
             "rate": a.rate,
             "ramp": a.ramp,
             "sends": a.sends,
+            "scan": a.scan,
+            "join_urls": [f"http://{HOST}:{port}/j/{setup['code']}" for port in ports],
             "grace": a.grace,
             "seed": a.seed,
             "connect_timeout": a.connect_timeout,
@@ -620,6 +631,8 @@ def common_summary(
         "attempted": r["attempted"],
         "connect_failed": r["connect_failed"],
         "connect_ms": r["connect_ms"],
+        "scan": args.scan,
+        "scan_ms": r.get("scan_ms"),
         "board_connected": r["board_connected"],
         "sent": r["sent"],
         "acked": r["acked"],

@@ -162,6 +162,7 @@ def print_table(s: dict[str, Any]) -> None:
             f"board {'yes' if s['board_connected'] else 'NO'}, failures {s['connect_failed']}",
         ),
         ("connect ms p50/p95/p99", q(s["connect_ms"])),
+        *([("of which HTTP join", q(s["scan_ms"]))] if s.get("scan") else []),
         ("sent", f"{s['sent']} = {s['commands_per_s']}/s"),
         ("acked", str(s["acked"])),
         ("ack ms p50/p95/p99", q(s["ack_ms"])),

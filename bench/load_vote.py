@@ -240,6 +240,7 @@ def print_table(s: dict[str, Any]) -> None:
             f", failures {s['connect_failed']}",
         ),
         ("connect ms p50/p95/p99", q(s["connect_ms"])),
+        *([("of which HTTP join", q(s["scan_ms"]))] if s.get("scan") else []),
         ("ballots sent", f"{s['sent']} = {s['ballots_per_s']}/s ({s['sent_invalid']} invalid)"),
         ("acked", f"{s['acked']} = {s['acks_per_s']}/s"),
         ("ack ms p50/p95/p99", q(s["ack_ms"])),

@@ -8,7 +8,8 @@
 // CONFIG (argv[2], JSON): url (or urls: phone i starts on urls[i % n]), origin (or origins),
 // reconnect: "home" (default: back to the same server) | "other" (the next one in urls), rate,
 // arrival ("uniform" | "exp"), sends (at most this many per phone; 0: no limit), seed,
-// connect_timeout, ramp; for a measured run (measure(),
+// connect_timeout, ramp, scan (phones join over HTTP first, at join_url or join_urls[i % n]);
+// for a measured run (measure(),
 // runLoadClient()) also duration, grace, overall_timeout.
 // Only connects to the URLs it is given (the Python drivers pass 127.0.0.1).
 
@@ -44,6 +45,7 @@ export const stats = {
   connected: 0,
   connect_failed: {},
   connect_ms: [],
+  scan_ms: [], // cfg.scan: the join page, the form and the room's page (HTTP), before the socket
   unexpected_close: {},
   reconnects: 0,
   resent: 0,
@@ -121,8 +123,44 @@ export class Screen {
     this.backoff = 1000;
   }
 
-  open() {
+  /** A phone scanning the QR code (cfg.scan): the join page, the join form posted (a new
+   * participant: the answer sets its device cookie), the room's page, then its socket. The
+   * connect time runs from the scan. */
+  async scan() {
     const t0 = now();
+    const url = (cfg.join_urls ?? [cfg.join_url])[this.server % (cfg.join_urls ?? [1]).length];
+    try {
+      const page = await fetch(url, { redirect: "manual" });
+      const html = await page.text();
+      const csrf = page.headers.getSetCookie().find((c) => c.startsWith("csrftoken="));
+      const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(html);
+      if (!page.ok || !csrf || !token) throw new Error(`join_page_${page.status}`);
+      const csrfCookie = csrf.split(";")[0];
+      const joined = await fetch(url, {
+        method: "POST",
+        redirect: "manual",
+        headers: { Cookie: csrfCookie, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ csrfmiddlewaretoken: token[1], name: `Tel ${this.index + 1}` }),
+      });
+      const device = joined.headers.getSetCookie().find((c) => c.startsWith("ia_device="));
+      if (joined.status !== 302 || !device) throw new Error(`join_post_${joined.status}`);
+      this.cookie = device.split(";")[0];
+      const room = await fetch(new URL(joined.headers.get("location"), url), {
+        headers: { Cookie: this.cookie },
+      });
+      await room.text();
+      if (!room.ok) throw new Error(`room_page_${room.status}`);
+    } catch (err) {
+      stats.attempted += 1;
+      countInto(stats.connect_failed, err.message.slice(0, 40));
+      return;
+    }
+    stats.scan_ms.push(now() - t0);
+    this.open(t0);
+  }
+
+  /** `t0`: when the phone started (its scan, else now), for the connect time. */
+  open(t0 = now()) {
     if (!this.everReady && !this.board) stats.attempted += 1;
     const urls = cfg.urls ?? [cfg.url];
     const origins = cfg.origins ?? [cfg.origin];
@@ -339,7 +377,10 @@ export async function connectAll(early, phones, expected) {
   await sleep(200);
   const perTick = Math.max(1, Math.round(cfg.ramp / 20));
   for (let i = 0; i < phones.length; i += perTick) {
-    for (const p of phones.slice(i, i + perTick)) p.open();
+    for (const p of phones.slice(i, i + perTick)) {
+      if (cfg.scan) p.scan();
+      else p.open();
+    }
     await sleep(50);
   }
   await Promise.race([settledPromise, sleep(cfg.connect_timeout * 1000)]);
@@ -422,6 +463,7 @@ function commonResult(reason, board, phones) {
     connected: stats.connected,
     connect_failed: stats.connect_failed,
     connect_ms: summary(stats.connect_ms),
+    scan_ms: summary(stats.scan_ms),
     unexpected_close: stats.unexpected_close,
     reconnects: stats.reconnects,
     resent: stats.resent,
