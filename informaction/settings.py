@@ -254,13 +254,16 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     import dj_database_url
 
-    # Persistent connections are safe here: every database access from async code goes through
-    # Channels' database_sync_to_async, which closes connections past their age (Channels docs).
+    # A pool of connections per server process (psycopg_pool), at most DATABASE_POOL_SIZE: pages
+    # served over ASGI run each request in a thread of its own, so a burst of phones joining
+    # would otherwise open a connection per request in flight, past PostgreSQL's limit. A
+    # connection closed by Django goes back to the pool (CONN_MAX_AGE 0, as pooling requires).
     try:
-        DATABASES = {
-            "default": dj_database_url.parse(
-                DATABASE_URL, conn_max_age=600, conn_health_checks=True
-            )
+        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": env_int("DATABASE_POOL_SIZE", 10, low=1),
+            "timeout": 20,  # seconds a request waits for a connection before failing
         }
     except ValueError as exc:
         # The URL itself is not printed: it holds the password.

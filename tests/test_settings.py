@@ -154,3 +154,16 @@ def test_the_server_freezes_its_started_objects_and_collects_less_often():
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def test_postgresql_connections_come_from_a_bounded_pool(monkeypatch, tmp_path):
+    loaded = load_settings(
+        monkeypatch,
+        tmp_path,
+        DATABASE_URL="postgres://informaction:secret@db:5432/informaction",
+        DATABASE_POOL_SIZE="4",
+    )
+
+    database = loaded.DATABASES["default"]
+    assert database["CONN_MAX_AGE"] == 0  # a closed connection goes back to the pool
+    assert database["OPTIONS"]["pool"]["max_size"] == 4
