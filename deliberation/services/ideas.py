@@ -202,17 +202,15 @@ class _NewIdeas:
         return new
 
     def add(self, idea: Idea, unit: Unit) -> None:
-        if connection.vendor != "postgresql":
+        if not self.ids:  # reserved on PostgreSQL only (rooms/sql.py)
+            self.ids = sql.reserve_ids(Idea, max(1, len(unit.kwargs_of(idea_submit))))
+        if not self.ids:
             sql.insert_one(idea)
             return
-        if not self.ids:
-            self.ids = sql.reserve_ids(Idea, max(1, len(unit.kwargs_of(idea_submit))))
         idea.pk = self.ids.pop(0)
         self.pending.add(idea)
-        unit.defer(_NewIdeas, self.flush)  # again: a support may have written the earlier ones
-
-    def flush(self) -> None:
-        self.pending.insert()
+        # Again each time: a support may have written the earlier ones (run_deferred).
+        unit.defer(_NewIdeas, self.pending.insert)
 
 
 def _recent_ideas(unit: Unit) -> dict[int, int]:
