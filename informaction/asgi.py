@@ -3,10 +3,14 @@
 import gc
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "informaction.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)  # as django.core.asgi.get_asgi_application does
+
+from informaction.handler import PageHandler  # noqa: E402 (needs Django set up)
+
+django_asgi_app = PageHandler()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402 (needs Django set up)
 from django.conf import settings  # noqa: E402

@@ -323,6 +323,13 @@ else:
         }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Template fragments that depend on the language alone (the phone page's words): kept in each
+# process, so a new release's words replace them when the processes restart.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": None,
+}
 
 # --- Live rooms -------------------------------------------------------------------------------
 # Delta frames are coalesced per room: at most one frame per interval (a quiet room gets its

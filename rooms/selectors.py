@@ -14,11 +14,17 @@ def meeting_by_code(code: str) -> Meeting | None:
     """The meeting with this join code, typed however (spaces, dashes, lower case)."""
     from .services import normalise_join_code
 
-    return Meeting.objects.filter(join_code=normalise_join_code(code)).first()
+    try:  # a unique lookup: no ORDER BY as .first() would add (three lookups per phone joining)
+        return Meeting.objects.get(join_code=normalise_join_code(code))
+    except Meeting.DoesNotExist:
+        return None
 
 
 def participant_for_device(meeting: Meeting, device: str | None) -> Participant | None:
     """The participant this device joined the meeting as, if any."""
     if not device:
         return None
-    return Participant.objects.filter(meeting=meeting, device=device).first()
+    try:  # unique per meeting
+        return Participant.objects.get(meeting=meeting, device=device)
+    except Participant.DoesNotExist:
+        return None

@@ -50,3 +50,28 @@ async def test_a_pages_database_connection_is_closed_when_its_request_ends(monke
 
     assert len(opened) == 3  # a thread and a connection per request
     assert set(opened) <= closed
+
+
+async def test_a_page_goes_to_its_worker_thread_once(monkeypatch):
+    """informaction/handler.py: the middleware chain and the view run in one hop to the request's
+    worker thread, never back to the event loop in between (Django's own handler loads the chain
+    for async and goes back and forth for our synchronous middleware: thread switches that a join
+    storm paid three times per phone)."""
+    from asgiref.sync import AsyncToSync
+
+    back_to_the_loop = 0
+    call = AsyncToSync.__call__
+
+    def counting_call(self, *args, **kwargs):
+        nonlocal back_to_the_loop
+        back_to_the_loop += 1
+        return call(self, *args, **kwargs)
+
+    monkeypatch.setattr(AsyncToSync, "__call__", counting_call)
+    page = HttpCommunicator(application, "GET", "/j/ZZZZZZ", headers=[(b"host", b"testserver")])
+    response = await page.get_response()
+    await page.wait()
+
+    assert response["status"] == 404
+    assert b"ZZZZZZ" in response["body"]  # the "unknown meeting" page, rendered by the view
+    assert back_to_the_loop == 0

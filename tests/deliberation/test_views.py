@@ -66,6 +66,25 @@ def test_join_lowercase_code_redirects_to_canonical_url(client):
     assert response["Location"] == f"/j/{meeting.join_code}"
 
 
+def test_phone_page_words_follow_the_phones_language(client):
+    """The page's words are rendered once per process and language (a cached fragment): a phone
+    in English after one in French, then French again, each get their own."""
+    meeting = make_meeting()
+    client.post(f"/j/{meeting.join_code}", {"name": "Léa"})
+    url = reverse("phone", kwargs={"code": meeting.join_code})
+
+    pages = [
+        client.get(url, headers={"accept-language": language}).content.decode()
+        for language in ("fr", "en", "fr")
+    ]
+
+    assert '"support": "Je soutiens"' in pages[0]
+    assert '"support": "I support this"' in pages[1]
+    assert '"support": "Je soutiens"' in pages[2]
+    assert '"retry": "Try again"' in pages[1]
+    assert '"retry": "Réessayer"' in pages[2]
+
+
 def test_phone_page_without_cookie_sends_to_join(client):
     meeting = make_meeting()
 
