@@ -58,6 +58,7 @@ PROCESS_ID = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
 class LocalSocket(Protocol):
     identified: bool
     facilitator: bool
+    projector: bool
     participant_id: int | None
 
     async def deliver(self, frame: Frame, facilitators: bool | None) -> None:
@@ -105,6 +106,9 @@ class RoomRelay:
         # The identified participants' sockets, by participant (a phone may have several).
         self.by_participant: dict[int, set[Any]] = {}
         self.participant_sockets = 0  # how many sockets by_participant holds
+        # The screens that show how many people are connected (facilitators' and projected
+        # screens): the only ones sent `presence` frames; a phone has it in its snapshot.
+        self.counting_screens: set[Any] = set()
         # State the room's sockets share per phone (their snapshot budget), gone with the relay.
         self.budgets: dict[Any, Any] = {}
         self.pending: dict[int, dict[str, Any]] = {}
@@ -168,6 +172,8 @@ class RoomRelay:
             if socket not in mine:
                 mine.add(socket)
                 self.participant_sockets += 1
+        if socket.facilitator or socket.projector:
+            self.counting_screens.add(socket)
         self.presence_changed()
 
     def sockets_of(self, participant_id: int | None) -> set[Any]:
@@ -176,6 +182,7 @@ class RoomRelay:
 
     def detach(self, socket: LocalSocket) -> None:
         self.sockets.discard(socket)
+        self.counting_screens.discard(socket)
         mine = self.by_participant.get(socket.participant_id) if socket.participant_id else None
         if mine is not None and socket in mine:
             mine.discard(socket)
@@ -434,7 +441,7 @@ class RoomRelay:
             return
         self.online_sent = online
         frame = Frame(_dumps({"type": "presence", "online": online}))
-        self.outbox.put_nowait([(s, frame, None) for s in self.sockets])
+        self.outbox.put_nowait([(s, frame, None) for s in self.counting_screens])
 
 
 def _moderator_parts(batch: list[dict[str, Any]]) -> list[str]:

@@ -375,6 +375,26 @@ async def test_presence_counts_connected_phones_on_the_board():
         await board.until(lambda s: s.online == 0, "phones gone")
 
 
+async def test_phones_are_not_sent_the_presence_count():
+    """Only the screens that show it get `presence` frames: at 5,000 phones a count sent to every
+    phone each second was 5,000 frames a second no phone displays (docs/protocol.md)."""
+    meeting, (lea, karim, _) = await room()
+    async with (
+        screen(meeting.join_code, await login_cookie(meeting.owner)) as board,
+        screen(meeting.join_code, participant_cookie(lea.device)) as phone,
+    ):
+        await board.receive()
+        await phone.receive()
+        assert phone.online == 1  # the snapshot still says how many are connected
+        async with screen(meeting.join_code, participant_cookie(karim.device)):
+            await board.until(lambda s: s.online == 2, "two phones online")
+            await phone.nothing_more()
+        await board.until(lambda s: s.online == 1, "one phone gone")
+        await phone.nothing_more()
+
+    assert [f["type"] for f in phone.frames] == ["snapshot"]
+
+
 async def test_burst_of_changes_is_coalesced_into_fewer_chained_frames():
     meeting, people = await room()
     phones = [participant_cookie(p.device) for p in people]
