@@ -31,11 +31,13 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness  # noqa: E402 - the load benches' environment and server helpers
+from machine import proc_cpu_seconds  # noqa: E402 - a process's CPU time from /proc
 
 OUT_FILE = harness.BENCH_DIR / "out" / "join_cost.jsonl"
 ROOM_SETUP = str(harness.BENCH_DIR / "load_room.py")  # its --internal-setup: the room
@@ -49,7 +51,14 @@ class Phone:
         self.port, self.code = port, code
         self.device = ""
 
-    def _request(self, conn, method: str, path: str, body: str = "", cookie: str = ""):
+    def _request(
+        self,
+        conn: http.client.HTTPConnection,
+        method: str,
+        path: str,
+        body: str = "",
+        cookie: str = "",
+    ) -> tuple[http.client.HTTPResponse, bytes]:
         headers = {"Host": harness.HOST}
         if cookie:
             headers["Cookie"] = cookie
@@ -60,7 +69,7 @@ class Phone:
         return response, response.read()
 
     @staticmethod
-    def _cookie(response, name: str) -> str:
+    def _cookie(response: http.client.HTTPResponse, name: str) -> str:
         for key, value in response.getheaders():
             if key.lower() == "set-cookie" and value.startswith(f"{name}="):
                 return value.split(";")[0]
@@ -101,12 +110,7 @@ class Phone:
                 raise RuntimeError(f"first frame not a snapshot: {str(frame)[:80]}")
 
 
-def server_cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def in_threads(count: int, work, clients: int) -> None:
+def in_threads(count: int, work: Callable[[int], None], clients: int) -> None:
     """`work(i)` for i in range(count), from `clients` threads; the first error is raised."""
     errors: list[BaseException] = []
 
@@ -144,9 +148,9 @@ def measure(args: argparse.Namespace, pid: int, port: int, code: str) -> dict[st
         if args.part != "pages":
             phones[i].open_socket()
 
-    cpu0, t0 = server_cpu_seconds(pid), time.monotonic()
+    cpu0, t0 = proc_cpu_seconds(pid), time.monotonic()
     in_threads(args.phones, join, args.clients)
-    cpu, seconds = server_cpu_seconds(pid) - cpu0, time.monotonic() - t0
+    cpu, seconds = proc_cpu_seconds(pid) - cpu0, time.monotonic() - t0
     return {
         "cpu_ms_per_phone": round(cpu / args.phones * 1000, 2),
         "joins_per_s": round(args.phones / seconds, 1),
