@@ -16,6 +16,7 @@ from .errors import DomainError
 from .events import RoomEvent
 from .models import Meeting, Participant
 from .runner import run_system_change
+from .selectors import participant_for_device
 
 # No O/0, I/1/L: a code read aloud or from the back of a room must not be ambiguous.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -41,7 +42,7 @@ def participant_join(
     needs a name, and stays changeable after the meeting closed (withdrawing consent).
     """
     name = clean_text(display_name)[:60]
-    existing = Participant.objects.filter(meeting=meeting, device=device).first()
+    existing = participant_for_device(meeting, device)
     if listed and not (name or (existing and existing.display_name)):
         raise DomainError(
             "participant.listed_without_name",
