@@ -18,7 +18,6 @@ snapshot.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import time
@@ -34,6 +33,7 @@ from rooms import broadcast
 from rooms.broadcast import room_group
 from rooms.selectors import current_seq
 
+from .protocol import dumps
 from .wire import Frame
 
 logger = logging.getLogger(__name__)
@@ -88,10 +88,6 @@ class _Stream:
         self.gap = False
         self.last_flush = 0.0
         self.handle: asyncio.TimerHandle | None = None
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 class RoomRelay:
@@ -440,14 +436,14 @@ class RoomRelay:
         if online == self.online_sent:
             return
         self.online_sent = online
-        frame = Frame(_dumps({"type": "presence", "online": online}))
+        frame = Frame(dumps({"type": "presence", "online": online}))
         self.outbox.put_nowait([(s, frame, None) for s in self.counting_screens])
 
 
 def _moderator_parts(batch: list[dict[str, Any]]) -> list[str]:
     stale = _superseded(batch, "mod")
     return [
-        _dumps({"seq": event["seq"], "type": event["type"], "data": event["mod"]})
+        dumps({"seq": event["seq"], "type": event["type"], "data": event["mod"]})
         for index, event in enumerate(batch)
         if event.get("mod") is not None and index not in stale
     ]
@@ -464,11 +460,11 @@ def _participant_items(
         seq, kind = event["seq"], event["type"]
         public = event.get("public") if index not in stale else None
         public_parts.append(
-            _dumps({"seq": seq, "type": kind, "data": public}) if public is not None else None
+            dumps({"seq": seq, "type": kind, "data": public}) if public is not None else None
         )
         own = event.get("own")
         if own and own.get("pid") is not None and own.get("data") is not None:
-            item = _dumps({"seq": seq, "type": kind, "data": own["data"]})
+            item = dumps({"seq": seq, "type": kind, "data": own["data"]})
             own_parts.setdefault(int(own["pid"]), {})[index] = item
     public_frame = Frame(head + ",".join(p for p in public_parts if p is not None) + "]}")
     own_frames = {
