@@ -30,6 +30,7 @@ E003 = "informaction.E003"  # DEBUG on
 E004 = "informaction.E004"  # SECRET_KEY is the development default
 E005 = "informaction.E005"  # SECRET_KEY weak (Django's rule: length, variety, prefix)
 E006 = "informaction.E006"  # ALLOWED_HOSTS empty
+E007 = "informaction.E007"  # as many page threads as pooled connections: the room would wait
 
 
 def channel_layer_errors(channel_layers: Mapping[str, Mapping[str, Any]]) -> list[CheckMessage]:
@@ -60,6 +61,25 @@ def database_errors(databases: Mapping[str, Mapping[str, Any]]) -> list[CheckMes
                 )
             )
     return errors
+
+
+def page_threads_errors(
+    databases: Mapping[str, Mapping[str, Any]], page_threads: int
+) -> list[CheckMessage]:
+    """The page threads each hold a pooled connection while they answer; the room's database
+    thread needs one more, or a burst of pages makes the room's commits wait for one."""
+    pool = databases.get("default", {}).get("OPTIONS", {}).get("pool")
+    size = pool.get("max_size") if isinstance(pool, Mapping) else None
+    if size is None or page_threads < size:
+        return []
+    return [
+        Error(
+            f"PAGE_THREADS ({page_threads}) is not below DATABASE_POOL_SIZE ({size}): during a "
+            "burst of pages, the rooms' commits would wait for a database connection.",
+            hint="Raise DATABASE_POOL_SIZE or lower PAGE_THREADS (docs/deployment.md).",
+            id=E007,
+        )
+    ]
 
 
 def debug_errors(debug: bool) -> list[CheckMessage]:
@@ -110,6 +130,11 @@ def check_channel_layer(app_configs=None, **kwargs) -> list[CheckMessage]:
 @register(Tags.security, deploy=True)
 def check_database(app_configs=None, **kwargs) -> list[CheckMessage]:
     return database_errors(settings.DATABASES)
+
+
+@register(Tags.security, deploy=True)
+def check_page_threads(app_configs=None, **kwargs) -> list[CheckMessage]:
+    return page_threads_errors(settings.DATABASES, settings.PAGE_THREADS)
 
 
 @register(Tags.security, deploy=True)

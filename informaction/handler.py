@@ -1,28 +1,84 @@
-"""The ASGI handler of the site's pages: one thread hop per request."""
+"""The ASGI handler of the site's pages: one hop per request to a page thread that lives on."""
 
 from __future__ import annotations
 
-from asgiref.sync import sync_to_async
-from django.core.handlers.asgi import ASGIHandler
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from asgiref.sync import SyncToAsync
+from django.conf import settings
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.core.handlers.base import BaseHandler
-from django.http import HttpRequest, HttpResponseBase
+from django.http import FileResponse, HttpResponseBase
+from django.urls import set_script_prefix
+
+T = TypeVar("T")
 
 
 class PageHandler(ASGIHandler):
-    """Django's ASGI handler with its middleware chain loaded for synchronous code.
+    """Django's ASGI handler, with each page run whole in one of a few long-lived threads.
 
-    Django's own handler loads the chain for async: our (synchronous) middleware then runs in a
-    worker thread, goes back to the event loop for the view's async wrapper and to the thread
-    again for the view, several thread switches per page. Every middleware and view here is
-    synchronous, so the chain runs whole in the request's worker thread, as under WSGI (an
-    async view would still work, run by Django in a thread of its own). A join storm is three
-    pages per phone (docs/scaling.md).
+    Django's own handler runs a request's synchronous code in a thread made for that request
+    (asgiref's ``ThreadSensitiveContext``), three hops to it per page (the request-started
+    signal, the middleware chain, the response's close), and loads the chain for async code, so
+    our synchronous middleware went back to the event loop and to the thread again in between.
+    The thread ended with its request, and its database connection with it: every page opened a
+    new connection. Here the request-started signal, the chain, the view and (for a response
+    already in memory) the request-finished signal run in one hop to one of ``PAGE_THREADS``
+    threads, as a threaded WSGI server would; a thread keeps its database connection as
+    ``CONN_MAX_AGE`` says. A join storm is three pages per phone (docs/scaling.md).
+
+    Every middleware and view here is synchronous; an async view would still work (Django runs
+    it in a loop of its own). The room's sockets keep their own database thread (Channels'),
+    so a burst of pages does not queue in front of the room's commits.
     """
 
     def __init__(self) -> None:
         BaseHandler.__init__(self)  # not ASGIHandler's: it loads the chain for async
         self.load_middleware(is_async=False)
+        self.page_threads = ThreadPoolExecutor(settings.PAGE_THREADS, thread_name_prefix="page")
 
-    async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
-        """The synchronous chain in one hop to the request's worker thread."""
-        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+    async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
+        """Read the request's body, answer it in a page thread, send the answer."""
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        try:
+            response = await self.in_page_thread(self.respond, scope, body_file)
+            try:
+                await self.send_response(response, send)
+            except asyncio.CancelledError:
+                pass  # the client went away while the answer was sent
+            finally:
+                if response.streaming:  # a file: the request ends once it is sent
+                    await self.in_page_thread(response.close)
+        finally:
+            body_file.close()
+
+    def respond(self, scope: dict[str, Any], body_file: Any) -> HttpResponseBase:
+        """In a page thread: the request-started signal, the chain and the view; an answer held
+        in memory is closed here (the request-finished signal: connections put back or kept)."""
+        set_script_prefix(get_script_prefix(scope))
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, response = self.create_request(scope, body_file)
+        if request is not None:
+            response = self.get_response(request)
+        response._handler_class = self.__class__
+        if isinstance(response, FileResponse):
+            response.block_size = self.chunk_size
+        if not response.streaming:
+            response.close()
+        return response
+
+    async def in_page_thread(self, function: Callable[..., T], *args: Any) -> T:
+        """``function(*args)`` in a page thread, with this task's context (the language...)."""
+        return await SyncToAsync(function, thread_sensitive=False, executor=self.page_threads)(
+            *args
+        )

@@ -254,10 +254,9 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     import dj_database_url
 
-    # A pool of connections per server process (psycopg_pool), at most DATABASE_POOL_SIZE: pages
-    # served over ASGI run each request in a thread of its own, so a burst of phones joining
-    # would otherwise open a connection per request in flight, past PostgreSQL's limit. A
-    # connection closed by Django goes back to the pool (CONN_MAX_AGE 0, as pooling requires).
+    # A pool of connections per server process (psycopg_pool), at most DATABASE_POOL_SIZE, shared
+    # by the PAGE_THREADS page threads, the room's database thread and the management commands.
+    # A connection closed by Django goes back to the pool (CONN_MAX_AGE 0, as pooling requires).
     try:
         DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
@@ -309,7 +308,7 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "informaction.cache.SharedPoolRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("REDIS_PREFIX", "informaction"),
         }
@@ -348,6 +347,9 @@ IDEA_RATE_LIMIT_PER_MINUTE = env_int("IDEA_RATE_LIMIT_PER_MINUTE", 10, low=1)
 # connected, a full collection walked every socket's objects and held the room for a tenth of a
 # second and more: the latency tail (docs/scaling.md).
 GC_THRESHOLDS = env_ints("GC_THRESHOLDS", (50_000, 20, 100))
+# Threads answering page requests in a server process (informaction/handler.py); each keeps its
+# database connection (SQLite) or takes one from the pool (PostgreSQL) while it answers.
+PAGE_THREADS = env_int("PAGE_THREADS", 4, low=1)
 # New phones joining from one network address in 10 minutes: generous (a town hall's Wi-Fi puts
 # hundreds of phones behind one address), a bound on a script creating participants by the million.
 JOIN_LIMIT_PER_ADDRESS = env_int("JOIN_LIMIT_PER_ADDRESS", 1000, low=1)

@@ -53,22 +53,23 @@ def participant_join(
             raise DomainError("meeting.closed", _("La réunion est terminée."))
         participant = existing
     else:
-        participant = _join(meeting, device, name)
+        participant = _join(meeting, device, name, existing)
     if listed is not None and listed != participant.listed:
         participant.listed = listed
         participant.save(update_fields=["listed"])
     return participant
 
 
-def _join(meeting: Meeting, device: str, name: str) -> Participant:
-    try:
-        with transaction.atomic():
-            participant, created = Participant.objects.get_or_create(
-                meeting=meeting, device=device, defaults={"display_name": name}
-            )
-    except IntegrityError:  # the same phone joined twice at once
-        participant, created = Participant.objects.get(meeting=meeting, device=device), False
-    if not created and name and name != participant.display_name:
+def _join(meeting: Meeting, device: str, name: str, existing: Participant | None) -> Participant:
+    """The device's participant (`existing`, already looked up), created if it has none."""
+    participant = existing
+    if participant is None:
+        try:
+            with transaction.atomic():
+                return Participant.objects.create(meeting=meeting, device=device, display_name=name)
+        except IntegrityError:  # the same phone joined twice at once
+            participant = Participant.objects.get(meeting=meeting, device=device)
+    if name and name != participant.display_name:
         participant.display_name = name
         participant.save(update_fields=["display_name"])
         people_changed(meeting.pk, [participant.pk])

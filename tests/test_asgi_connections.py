@@ -1,17 +1,19 @@
-"""Pages served by the ASGI server (Daphne) run each request in a thread of its own (Django's
-ASGIHandler), so a request's database connection can never serve another request: it must be
-closed when the request ends, not left to the garbage collector (which the server runs rarely,
-informaction/asgi.py). Left open, a burst of phones joining a room held one PostgreSQL
-connection each, until PostgreSQL refused new ones and the join page answered 500."""
+"""Pages served by the ASGI server (Daphne) run in a few long-lived page threads
+(informaction/handler.py), one hop per request: a burst of phones joining a room uses at most
+``PAGE_THREADS`` database connections, kept from one request to the next. Django's own handler
+made a thread per request, and a connection with it: on PostgreSQL a burst of joins held one
+connection each until PostgreSQL refused new ones and the join page answered 500; on every
+backend each page paid a new thread and a new connection."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import threading
 
 import pytest
 from channels.testing import HttpCommunicator
-from django.db import connections
+from django.conf import settings
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from informaction.asgi import application
@@ -19,59 +21,65 @@ from informaction.asgi import application
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 
-async def test_a_pages_database_connection_is_closed_when_its_request_ends(monkeypatch):
-    opened: dict[int, str] = {}  # id of a request thread's connection -> its thread
-    closed: set[int] = set()
-    backend = type(connections["default"])  # its own close (SQLite keeps an in-memory database)
-    connect, close = BaseDatabaseWrapper.connect, backend.close
+async def unknown_meeting_page() -> dict:
+    """The join page of a code no meeting has: looked up in the database, answered 404."""
+    page = HttpCommunicator(application, "GET", "/j/ZZZZZZ", headers=[(b"host", b"testserver")])
+    response = await page.get_response()
+    await page.wait()  # the request ends (its response closed)
+    return response
+
+
+async def test_a_burst_of_pages_shares_the_page_threads_connections(monkeypatch):
+    threads: set[str] = set()  # the threads that opened a database connection
+    wrappers: set[int] = set()  # the connection objects they used (one per thread)
+    connect = BaseDatabaseWrapper.connect
 
     def recording_connect(self):
         if threading.current_thread() is not threading.main_thread():
-            opened[id(self)] = threading.current_thread().name
+            threads.add(threading.current_thread().name)
+            wrappers.add(id(self))
         return connect(self)
 
-    def recording_close(self):
-        closed.add(id(self))
-        return close(self)
-
     monkeypatch.setattr(BaseDatabaseWrapper, "connect", recording_connect)
-    monkeypatch.setattr(backend, "close", recording_close)
     gc.disable()  # as rare as the server's collections: nothing is closed by being collected
     try:
-        for _ in range(3):
-            page = HttpCommunicator(
-                application, "GET", "/j/ZZZZZZ", headers=[(b"host", b"testserver")]
-            )
-            response = await page.get_response()
-            await page.wait()  # the request ends (its response closed)
-            assert response["status"] == 404  # looked up in the database: no such meeting
+        responses = await asyncio.gather(*(unknown_meeting_page() for _ in range(12)))
+        responses += [await unknown_meeting_page() for _ in range(4)]
     finally:
         gc.enable()
 
-    assert len(opened) == 3  # a thread and a connection per request
-    assert set(opened) <= closed
+    assert [r["status"] for r in responses] == [404] * 16
+    assert b"ZZZZZZ" in responses[0]["body"]  # the "unknown meeting" page, rendered by the view
+    assert threads  # the pages looked the code up in the database
+    assert all(name.startswith("page") for name in threads)
+    assert len(wrappers) <= settings.PAGE_THREADS < 12
 
 
 async def test_a_page_goes_to_its_worker_thread_once(monkeypatch):
-    """informaction/handler.py: the middleware chain and the view run in one hop to the request's
-    worker thread, never back to the event loop in between (Django's own handler loads the chain
-    for async and goes back and forth for our synchronous middleware: thread switches that a join
-    storm paid three times per phone)."""
-    from asgiref.sync import AsyncToSync
+    """informaction/handler.py: the request-started signal, the middleware chain, the view and
+    the request-finished signal run in one hop to a page thread, never back to the event loop
+    in between (Django's own handler made three hops per page, and loaded the chain for async,
+    going back and forth for our synchronous middleware: thread switches a join storm paid three
+    times per phone)."""
+    from asgiref.sync import AsyncToSync, SyncToAsync
 
-    back_to_the_loop = 0
-    call = AsyncToSync.__call__
+    hops = back_to_the_loop = 0
+    to_thread, to_loop = SyncToAsync.__call__, AsyncToSync.__call__
+
+    async def counting_hop(self, *args, **kwargs):
+        nonlocal hops
+        hops += 1
+        return await to_thread(self, *args, **kwargs)
 
     def counting_call(self, *args, **kwargs):
         nonlocal back_to_the_loop
         back_to_the_loop += 1
-        return call(self, *args, **kwargs)
+        return to_loop(self, *args, **kwargs)
 
+    monkeypatch.setattr(SyncToAsync, "__call__", counting_hop)
     monkeypatch.setattr(AsyncToSync, "__call__", counting_call)
-    page = HttpCommunicator(application, "GET", "/j/ZZZZZZ", headers=[(b"host", b"testserver")])
-    response = await page.get_response()
-    await page.wait()
+    response = await unknown_meeting_page()
 
     assert response["status"] == 404
-    assert b"ZZZZZZ" in response["body"]  # the "unknown meeting" page, rendered by the view
-    assert back_to_the_loop == 0
+    assert b"ZZZZZZ" in response["body"]
+    assert (hops, back_to_the_loop) == (1, 0)

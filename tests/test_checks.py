@@ -97,6 +97,16 @@ def test_checks_sqlite_fails(production, set_databases):
     assert informaction_ids() == ["informaction.E002"]
 
 
+def test_checks_page_threads_as_many_as_pooled_connections_fails(production, set_databases):
+    pooled = {**POSTGRES_DB["default"], "OPTIONS": {"pool": {"min_size": 1, "max_size": 4}}}
+    set_databases({"default": pooled})
+    production.PAGE_THREADS = 3
+    assert informaction_ids() == []
+
+    production.PAGE_THREADS = 4
+    assert informaction_ids() == ["informaction.E007"]
+
+
 def test_checks_debug_fails(production):
     production.DEBUG = True
 

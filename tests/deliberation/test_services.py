@@ -61,6 +61,19 @@ def test_participant_join_same_device_finds_same_participant():
     assert again.display_name == "Léa"
 
 
+def test_participant_join_twice_at_once_keeps_one_participant(monkeypatch):
+    """Two requests of one phone joining at the same moment: each looked the device up before
+    the other created it; the second finds the first's participant and takes its name."""
+    meeting = make_meeting()
+    first = room_services.participant_join(meeting=meeting, device="phone-a", display_name="Léa")
+    monkeypatch.setattr(room_services, "participant_for_device", lambda meeting, device: None)
+
+    again = room_services.participant_join(meeting=meeting, device="phone-a", display_name="Lea")
+
+    assert again.pk == first.pk
+    assert list(meeting.participants.values_list("display_name", flat=True)) == ["Lea"]
+
+
 def test_participant_join_closed_meeting_refuses_new_devices():
     meeting = make_meeting(phase=RoomPhase.CLOSED)
 

@@ -1,0 +1,40 @@
+"""The Redis cache with one connection pool per server process.
+
+Django keeps a cache object per async context, and its Redis cache makes a connection pool per
+cache object: under ASGI every page request (a context of its own) opened a new TCP connection
+to Redis, with its handshake, to count a joining phone against its network address. Here every
+cache object of a process draws from the same pool per server URL (redis-py's pools are
+thread-safe), as the page threads and the room's database thread keep their connections.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+_POOLS: dict[str, Any] = {}  # server URL -> its redis.ConnectionPool, for the whole process
+_POOLS_LOCK = threading.Lock()
+
+
+class SharedPoolClient(RedisCacheClient):
+    """Django's Redis cache client, its pools shared by every client of the process."""
+
+    def _get_connection_pool(self, write: bool) -> Any:
+        url = self._servers[self._get_connection_pool_index(write)]
+        pool = _POOLS.get(url)
+        if pool is None:
+            with _POOLS_LOCK:
+                pool = _POOLS.get(url)
+                if pool is None:
+                    pool = _POOLS[url] = self._pool_class.from_url(url, **self._pool_options)
+        return pool
+
+
+class SharedPoolRedisCache(RedisCache):
+    """``django.core.cache.backends.redis.RedisCache`` drawing on the process's shared pools."""
+
+    def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = SharedPoolClient
