@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -19,6 +19,12 @@ from django.urls import set_script_prefix
 T = TypeVar("T")
 
 
+async def _replay(parts: list[bytes]) -> AsyncIterator[bytes]:
+    """Parts already read, as the async iterator a streaming answer is sent from."""
+    for part in parts:
+        yield part
+
+
 class PageHandler(ASGIHandler):
     """Django's ASGI handler, with each page run whole in one of a few long-lived threads.
 
@@ -30,7 +36,9 @@ class PageHandler(ASGIHandler):
     new connection. Here the request-started signal, the chain, the view and (for a response
     already in memory) the request-finished signal run in one hop to one of ``PAGE_THREADS``
     threads, as a threaded WSGI server would; a thread keeps its database connection as
-    ``CONN_MAX_AGE`` says. A join storm is three pages per phone (docs/scaling.md).
+    ``CONN_MAX_AGE`` says. A streaming answer (whitenoise's static files) is read there too, and
+    closed there once sent. A join storm is three pages per phone and its first visit's static
+    files (docs/scaling.md).
 
     Every middleware and view here is synchronous; an async view would still work (Django runs
     it in a loop of its own). The room's sockets keep their own database thread (Channels'),
@@ -75,6 +83,10 @@ class PageHandler(ASGIHandler):
             response.block_size = self.chunk_size
         if not response.streaming:
             response.close()
+        elif not response.is_async:
+            # Read here what Django would read with a thread-sensitive hop: outside its
+            # per-request threads that hop lands on the rooms' database thread (Channels').
+            response.streaming_content = _replay(list(response.streaming_content))
         return response
 
     async def in_page_thread(self, function: Callable[..., T], *args: Any) -> T:

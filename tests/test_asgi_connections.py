@@ -83,3 +83,36 @@ async def test_a_page_goes_to_its_worker_thread_once(monkeypatch):
     assert response["status"] == 404
     assert b"ZZZZZZ" in response["body"]
     assert (hops, back_to_the_loop) == (1, 0)
+
+
+async def test_a_static_file_is_read_in_a_page_thread_not_the_rooms_database_thread(monkeypatch):
+    """Static files (whitenoise, inside Daphne: every phone loads about fifteen on its first
+    visit) are read in a page thread. Django reads a file answer's content with a thread-sensitive
+    hop which, outside Django's per-request threads, lands on the one thread that runs the rooms'
+    database work (Channels'): a join storm's files would queue with the rooms' commits."""
+    from asgiref.sync import SyncToAsync
+
+    rooms_thread = SyncToAsync.single_thread_executor
+    submitted = 0
+    submit = rooms_thread.submit
+
+    def counting_submit(*args, **kwargs):
+        nonlocal submitted
+        submitted += 1
+        return submit(*args, **kwargs)
+
+    monkeypatch.setattr(rooms_thread, "submit", counting_submit)
+    request = HttpCommunicator(
+        application, "GET", "/static/js/room-store.js", headers=[(b"host", b"testserver")]
+    )
+    await request.send_input({"type": "http.request", "body": b""})
+    start, body = await request.receive_output(), b""
+    while (chunk := await request.receive_output())["type"] == "http.response.body":
+        body += chunk.get("body", b"")  # a streamed answer ends with a message without body
+        if not chunk.get("more_body"):
+            break
+    await request.wait()
+
+    assert start["status"] == 200
+    assert b"export" in body  # the module itself
+    assert submitted == 0
