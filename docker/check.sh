@@ -37,7 +37,8 @@ if command -v nginx >/dev/null 2>&1; then
     # Debian's nginx (1.22) predates the upstream `resolve` parameter (1.27.3): dropped here.
     sed -e 's/web:8000 resolve/127.0.0.1:8000/' \
         -e 's/^user nginx;/user root;/' \
-        -e "s#^pid .*#pid $tmp/nginx.pid;#" nginx.conf >"$tmp/nginx.conf"
+        -e "s#^pid .*#pid $tmp/nginx.pid;#" \
+        -e "s#/var/cache/nginx/static#$tmp/static#" nginx.conf >"$tmp/nginx.conf"
     if nginx -t -q -c "$tmp/nginx.conf"; then echo "nginx.conf: valid"; else status=1; fi
 else
     echo "nginx.conf: NOT CHECKED (nginx is not installed)"
