@@ -4,15 +4,17 @@
     .venv/bin/python bench/join_cost.py --backend real       # PostgreSQL + Redis
     .venv/bin/python bench/join_cost.py --part pages         # the pages alone
     .venv/bin/python bench/join_cost.py --part socket        # the socket of phones already joined
+    .venv/bin/python bench/join_cost.py --part pages --static  # the pages and their static files
     .venv/bin/python bench/join_cost.py --repo /tmp/before   # the same against another checkout
 
 Issue 14 (a join storm through the join pages). One Daphne process pinned to core 0 serves a
 room of ``--ideas`` ideas (300); this script, on core 1, joins ``--phones`` phones (800) from
 ``--clients`` threads (8) as fast as the server answers: the join page, the join form posted,
-the room's page (plain HTTP, the cookies a browser would keep), then the room's socket until its
-snapshot. It reads the server's CPU time (``/proc``) before and after and prints the CPU per
-phone, the joins a second and the server's share of its core (about 100 %: the server is the
-limit, so the CPU per phone is what one core can do). Appends a JSON line to
+the room's page (plain HTTP, the cookies a browser would keep; with ``--static`` the page's
+static files too, as a first visit loads them), then the room's socket until its snapshot. It
+reads the server's CPU time (``/proc``) before and after and prints the CPU per phone, the
+joins a second and the server's share of its core (about 100 %: the server is the limit, so
+the CPU per phone is what one core can do). Appends a JSON line to
 bench/out/join_cost.jsonl. Loopback only; the server is killed, the temporary directory (and
 with ``--backend real`` the bench's database and Redis db) removed.
 """
@@ -23,6 +25,7 @@ import argparse
 import http.client
 import json
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -42,14 +45,17 @@ from machine import proc_cpu_seconds  # noqa: E402 - a process's CPU time from /
 OUT_FILE = harness.BENCH_DIR / "out" / "join_cost.jsonl"
 ROOM_SETUP = str(harness.BENCH_DIR / "load_room.py")  # its --internal-setup: the room
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+ASSET = re.compile(rb'(?:href|src)="(/static/[^"]+)"')  # the room page's stylesheets and script
+IMPORT = re.compile(rb'(?:from|import)\s*\(?\s*"(\.{1,2}/[^"]+)"')  # a module's static imports
 
 
 class Phone:
     """One phone scanning the QR code, over HTTP/1.1 like a browser (one connection)."""
 
-    def __init__(self, port: int, code: str) -> None:
-        self.port, self.code = port, code
+    def __init__(self, port: int, code: str, static: bool = False) -> None:
+        self.port, self.code, self.static = port, code, static
         self.device = ""
+        self.static_files = 0  # static files loaded (--static)
 
     def _request(
         self,
@@ -91,11 +97,33 @@ class Phone:
             if joined.status != 302:
                 raise RuntimeError(f"join form: HTTP {joined.status}")
             self.device = self._cookie(joined, "ia_device")
-            room, _ = self._request(conn, "GET", joined.getheader("Location"), "", self.device)
+            room, html = self._request(conn, "GET", joined.getheader("Location"), "", self.device)
             if room.status != 200:
                 raise RuntimeError(f"room page: HTTP {room.status}")
+            if self.static:
+                self.load_static(conn, html)
         finally:
             conn.close()
+
+    def load_static(self, conn: http.client.HTTPConnection, html: bytes) -> None:
+        """The room page's static files as a browser's first visit loads them: its stylesheets
+        and script, then every module those scripts import (the browser cache empty)."""
+        todo = [m.decode() for m in ASSET.findall(html)]
+        seen = set(todo)
+        while todo:
+            path = todo.pop()
+            response, body = self._request(conn, "GET", path, "", self.device)
+            if response.status != 200:
+                raise RuntimeError(f"{path}: HTTP {response.status}")
+            self.static_files += 1
+            if path.endswith(".js"):
+                for module in IMPORT.findall(body):
+                    url = posixpath.normpath(
+                        posixpath.join(posixpath.dirname(path), module.decode())
+                    )
+                    if url not in seen:
+                        seen.add(url)
+                        todo.append(url)
 
     def open_socket(self) -> None:
         """The room's socket until its snapshot, then closed."""
@@ -134,8 +162,8 @@ def in_threads(count: int, work: Callable[[int], None], clients: int) -> None:
 
 def measure(args: argparse.Namespace, pid: int, port: int, code: str) -> dict[str, float]:
     """Join the phones (the part measured: pages, socket or both); CPU and time of the part."""
-    phones = [Phone(port, code) for _ in range(args.phones)]
-    warm = [Phone(port, code) for _ in range(20)]
+    phones = [Phone(port, code, args.static and args.part != "socket") for _ in range(args.phones)]
+    warm = [Phone(port, code, args.static) for _ in range(20)]
     for n, phone in enumerate(warm):  # the first requests load templates and catalogs
         phone.scan(f"Essai {n}")
         phone.open_socket()
@@ -156,6 +184,7 @@ def measure(args: argparse.Namespace, pid: int, port: int, code: str) -> dict[st
         "joins_per_s": round(args.phones / seconds, 1),
         "server_cpu_pct": round(cpu / seconds * 100, 1),
         "seconds": round(seconds, 2),
+        "static_files_per_phone": round(sum(p.static_files for p in phones) / args.phones, 1),
     }
 
 
@@ -169,6 +198,10 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         if backends is not None:
             backends.reset()
         harness.run_python(["manage.py", "migrate", "--noinput", "-v", "0"], env, repo, 300)
+        if args.static:  # whitenoise serves STATIC_ROOT (DEBUG is off)
+            harness.run_python(
+                ["manage.py", "collectstatic", "--noinput", "-v", "0"], env, repo, 300
+            )
         setup_file = tmp / "setup.json"
         setup_args = ["--phones", "1", "--ideas", str(args.ideas)]
         harness.run_python(
@@ -212,6 +245,12 @@ def main() -> None:
     parser.add_argument("--phones", type=int, default=800)
     parser.add_argument("--ideas", type=int, default=300, help="ideas in the room (snapshot)")
     parser.add_argument("--clients", type=int, default=8, help="client threads")
+    parser.add_argument(
+        "--static",
+        action="store_true",
+        help="the pages include the room page's static files, as a first visit loads them "
+        "straight from the worker (no proxy cache in front)",
+    )
     parser.add_argument("--server-core", default="0")
     parser.add_argument("--client-core", default="1")
     parser.add_argument("--repo", default=str(harness.REPO), help="code to serve")
@@ -224,6 +263,7 @@ def main() -> None:
         f"{result['phones']} phones ({args.part}), {args.backend}: "
         f"{result['cpu_ms_per_phone']} ms of server CPU per phone, "
         f"{result['joins_per_s']} joins/s, server at {result['server_cpu_pct']} % of its core"
+        + (f", {result['static_files_per_phone']} static files each" if args.static else "")
     )
     OUT_FILE.parent.mkdir(exist_ok=True)
     with OUT_FILE.open("a", encoding="utf-8") as out:
