@@ -255,8 +255,8 @@ if DATABASE_URL:
     import dj_database_url
 
     # A pool of connections per server process (psycopg_pool), at most DATABASE_POOL_SIZE, shared
-    # by the PAGE_THREADS page threads, the room's database thread and the management commands.
-    # A connection closed by Django goes back to the pool (CONN_MAX_AGE 0, as pooling requires).
+    # by the PAGE_THREADS page threads and the rooms' database thread (checks.py: E007). A
+    # connection closed by Django goes back to the pool (CONN_MAX_AGE 0, as pooling requires).
     try:
         DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
