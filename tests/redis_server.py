@@ -7,6 +7,8 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -52,13 +54,17 @@ class RedisServer:
             self.process = None
 
 
-def start_own_redis() -> RedisServer:
-    """A redis-server of the test's own on a free port (never the shared one); a machine
-    without redis-server skips the test, except in CI, where it fails."""
+@contextmanager
+def own_redis() -> Iterator[RedisServer]:
+    """A redis-server of the test's own on a free port (never the shared one), stopped at the
+    end; a machine without redis-server skips the test, except in CI, where it fails."""
     if shutil.which("redis-server") is None:
         if os.environ.get("CI") == "true":
             pytest.fail("redis-server is required in CI")
         pytest.skip("redis-server is not installed")
     server = RedisServer(free_port())
     server.start()
-    return server
+    try:
+        yield server
+    finally:
+        server.stop()

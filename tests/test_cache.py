@@ -17,25 +17,22 @@ from django.conf import settings
 from informaction.asgi import application
 from rooms.models import Participant
 from tests.factories import make_meeting
-from tests.redis_server import RedisServer, start_own_redis
+from tests.redis_server import RedisServer, own_redis
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def own_redis_cache(settings) -> Iterator[RedisServer]:
-    server = start_own_redis()
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "informaction.cache.SharedPoolRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{server.port}/0",
-        },
-    }
-    try:
+    with own_redis() as server:
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {
+                "BACKEND": "informaction.cache.SharedPoolRedisCache",
+                "LOCATION": f"redis://127.0.0.1:{server.port}/0",
+            },
+        }
         yield server
-    finally:
-        server.stop()
 
 
 async def page(method: str, path: str, body: bytes = b"", cookie: str = "") -> dict:

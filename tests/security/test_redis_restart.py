@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.consumers.test_room import Screen, login_cookie, participant_cookie, room, screen
-from tests.redis_server import RedisServer, start_own_redis
+from tests.redis_server import RedisServer, own_redis
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -22,23 +22,20 @@ RECOVERY_WAIT = 12.0  # seconds a screen may take to show a change made after th
 
 
 @pytest.fixture
-def own_redis(settings) -> Iterator[RedisServer]:
-    server = start_own_redis()
-    settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                "hosts": [f"redis://127.0.0.1:{server.port}/0"],
-                "prefix": "test-restart",
-                "capacity": 5000,
-                "expiry": 60,
-            },
+def own_redis_layer(settings) -> Iterator[RedisServer]:
+    with own_redis() as server:
+        settings.CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {
+                    "hosts": [f"redis://127.0.0.1:{server.port}/0"],
+                    "prefix": "test-restart",
+                    "capacity": 5000,
+                    "expiry": 60,
+                },
+            }
         }
-    }
-    try:
         yield server
-    finally:
-        server.stop()
 
 
 async def _shows(client: Screen, text: str, deadline: float) -> bool:
@@ -55,7 +52,7 @@ async def _shows(client: Screen, text: str, deadline: float) -> bool:
     return True
 
 
-async def test_after_a_redis_restart_changes_reach_the_other_screens(own_redis):
+async def test_after_a_redis_restart_changes_reach_the_other_screens(own_redis_layer):
     meeting, (lea, karim, _) = await room()
     async with (
         screen(meeting.join_code, participant_cookie(lea.device)) as author,
@@ -69,9 +66,9 @@ async def test_after_a_redis_restart_changes_reach_the_other_screens(own_redis):
         assert await _shows(other, "Avant la panne", before)
         assert await _shows(board, "Avant la panne", before)
 
-        own_redis.stop()
+        own_redis_layer.stop()
         await asyncio.sleep(0.5)
-        own_redis.start()
+        own_redis_layer.start()
         await asyncio.sleep(0.5)
 
         reply = await author.request("idea.submit", {"text": "Après la panne"}, "a2")
