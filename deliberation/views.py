@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from informaction.qr import qr_svg
+from informaction.shared_pages import render_shared
 from rooms import pages
 from rooms import selectors as room_selectors
 from rooms import services as room_services
@@ -79,6 +80,8 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("join", code=meeting.join_code)
     device = device_of(request)
     participant = room_selectors.participant_for_device(meeting, device)
+    if request.method == "GET" and participant is None:
+        return _new_phone_join_page(request, meeting)
     form = JoinForm(
         request.POST or None,
         initial={
@@ -113,6 +116,18 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "deliberation/join.html",
         {"meeting": meeting, "form": form, "participant": participant},
+    )
+
+
+def _new_phone_join_page(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """The join page of a phone that has not joined: the same for every such phone (but for its
+    CSRF token), so rendered once for a hall of them scanning the QR code at once (issue 14)."""
+    shown = (meeting.pk, meeting.title, meeting.description, meeting.phase)
+    return render_shared(
+        request,
+        "deliberation/join.html",
+        {"meeting": meeting, "form": JoinForm(), "participant": None},
+        key=("join", *shown),
     )
 
 

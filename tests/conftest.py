@@ -87,11 +87,13 @@ def _fresh_process_state():
     from django.conf import settings
     from django.utils import translation
 
+    from informaction.shared_pages import forget_shared_pages
     from rooms.snapshot import forget_public_views
     from voting import selectors as vote_selectors
 
     translation.activate(settings.LANGUAGE_CODE)
     forget_public_views()
+    forget_shared_pages()
     vote_selectors._live_counts.clear()
     yield
     translation.activate(settings.LANGUAGE_CODE)
