@@ -441,12 +441,15 @@ def _identify_and_snapshot(
     """
     from channels.auth import get_user
 
+    from rooms import sql
     from rooms.models import Meeting
 
     user = None
     if session is not None and session.session_key:
         user = get_user.func({"session": session})  # the sync function under the wrapper
-    meeting = Meeting.objects.get(pk=meeting_id)
+    meeting = sql.get_one(Meeting, id=meeting_id)  # once per socket opened
+    if meeting is None:
+        raise Meeting.DoesNotExist
     actor = actor_for(meeting, user=user, device=device, view=view, paired=paired)
     if actor is None:
         return Actor(), None

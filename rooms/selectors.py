@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import sql
 from .models import Meeting, Participant
 
 
@@ -14,17 +15,11 @@ def meeting_by_code(code: str) -> Meeting | None:
     """The meeting with this join code, typed however (spaces, dashes, lower case)."""
     from .services import normalise_join_code
 
-    try:  # a unique lookup: no ORDER BY as .first() would add (three lookups per phone joining)
-        return Meeting.objects.get(join_code=normalise_join_code(code))
-    except Meeting.DoesNotExist:
-        return None
+    return sql.get_one(Meeting, join_code=normalise_join_code(code))  # a few times per phone
 
 
 def participant_for_device(meeting: Meeting, device: str | None) -> Participant | None:
     """The participant this device joined the meeting as, if any."""
     if not device:
         return None
-    try:  # unique per meeting
-        return Participant.objects.get(meeting=meeting, device=device)
-    except Participant.DoesNotExist:
-        return None
+    return sql.get_one(Participant, meeting_id=meeting.pk, device=device)  # unique per meeting
