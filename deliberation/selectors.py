@@ -11,13 +11,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from rooms import sql
 from rooms.minutes import minutes_parts
 from rooms.models import Meeting, Participant
 from rooms.roles import Actor
 from rooms.snapshot import SnapshotPart
 
 from .enums import IdeaState
-from .models import Idea, Support, Theme
+from .models import Idea, Theme
 from .payloads import idea_payload, meeting_payload, theme_payload
 
 
@@ -53,20 +54,31 @@ def _personal_board(meeting: Meeting, actor: Actor, public: dict[str, Any]) -> d
     """A phone's board: the public ideas with its own (pending, hidden…) ones, what it supports."""
     pid = actor.participant_id
     rows = public["ideas"]
-    own = Idea.objects.filter(meeting=meeting, author_id=pid).exclude(
-        state__in=[IdeaState.DELETED, IdeaState.MERGED]
-    )
+    hidden_states = [IdeaState.DELETED, IdeaState.MERGED]
     if meeting.ideas_public:
-        own = own.exclude(state=IdeaState.VISIBLE)  # the visible ones are in the public part
-    own_rows = [_idea_row(idea) for idea in _with_details(own)]
-    if own_rows:
-        rows = sorted([*rows, *own_rows], key=lambda row: row[0])
+        hidden_states.append(IdeaState.VISIBLE)  # the visible ones are in the public part
+    # Every phone connecting reads these two: in plain statements (issue 14), and the details of
+    # its own ideas only when it has some (a phone joining has none).
+    own_ids = [
+        idea_id
+        for (idea_id,) in sql.rows(
+            "SELECT id FROM deliberation_idea WHERE meeting_id = %s AND author_id = %s"  # noqa: S608
+            f" AND state NOT IN ({sql.marks(len(hidden_states))})",
+            [meeting.pk, pid, *hidden_states],
+        )
+    ]
+    if own_ids:
+        own = _with_details(Idea.objects.filter(pk__in=own_ids))
+        rows = sorted([*rows, *(_idea_row(idea) for idea in own)], key=lambda row: row[0])
     # A support given to an idea later merged into another counts for the merged idea.
     supported = {
         merged_into or idea_id
-        for idea_id, merged_into in Support.objects.filter(
-            participant_id=pid, idea__meeting=meeting
-        ).values_list("idea_id", "idea__merged_into_id")
+        for idea_id, merged_into in sql.rows(
+            "SELECT s.idea_id, i.merged_into_id FROM deliberation_support s"
+            " INNER JOIN deliberation_idea i ON i.id = s.idea_id"
+            " WHERE s.participant_id = %s AND i.meeting_id = %s",
+            [pid, meeting.pk],
+        )
     }
     ideas = [
         {**payload, "mine": author_id == pid, "supported": payload["id"] in supported}
