@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rooms.commands import ASSIGNMENTS, IDS, INT_OR_CLEAR, INT_OR_NULL, Field
 from rooms.errors import DomainError
+from rooms.snapshot import snapshot_json, to_json
 
 MAX_FRAME_BYTES = 16 * 1024
 MAX_ID_LENGTH = 64
@@ -117,7 +118,13 @@ def parse_frame(text: str | None, binary: bytes | None) -> Envelope:
 
 
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return to_json(value)
+
+
+def snapshot(message_id: str | None, online: int, data: dict[str, Any]) -> str:
+    """A snapshot frame (its ideas' text made once per room version, see rooms/snapshot.py)."""
+    head = dumps({"type": "snapshot", "id": message_id, "online": online})
+    return head[:-1] + ',"data":' + snapshot_json(data) + "}"
 
 
 def ack(message_id: str | None, reply: dict[str, Any]) -> str:

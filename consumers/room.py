@@ -260,11 +260,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
                         self.meeting_id, self.actor, self.lang
                     )
             online = self.relay.online() if self.relay else 0
-            await self.send(
-                text_data=protocol.dumps(
-                    {"type": "snapshot", "id": message_id, "online": online, "data": snapshot}
-                )
-            )
+            await self.send(text_data=protocol.snapshot(message_id, online, snapshot))
         # Frames that arrived while the snapshot was read follow it, in order.
         while self.backlog:
             frame, audience = self.backlog.pop(0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from contextlib import suppress
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Prefetch, Q
@@ -15,7 +15,7 @@ from rooms import sql
 from rooms.minutes import minutes_parts
 from rooms.models import Meeting, Participant
 from rooms.roles import Actor
-from rooms.snapshot import SnapshotPart
+from rooms.snapshot import Encoded, SnapshotPart, encoded_head
 
 from .enums import IdeaState
 from .models import Idea, Theme
@@ -31,7 +31,7 @@ def _facilitator_board(meeting: Meeting, actor: Actor) -> dict[str, Any]:
     )
     return {
         "meeting": meeting_payload(meeting),
-        "ideas": [_idea_row(idea)[2] for idea in ideas],
+        "ideas": [_idea_row(idea).payload for idea in ideas],
         "themes": [theme_payload(t) for t in Theme.objects.filter(meeting=meeting)],
         **debrief_snapshot(meeting, actor),
     }
@@ -44,7 +44,8 @@ def _public_board(meeting: Meeting) -> dict[str, Any]:
         ideas = _with_details(Idea.objects.filter(meeting=meeting, state=IdeaState.VISIBLE))
     return {
         "meeting": meeting_payload(meeting),
-        "ideas": [_idea_row(idea) for idea in ideas.order_by("created_at", "pk")],
+        # Encoded once per room version here, not once per phone in each phone's snapshot.
+        "ideas": [_idea_row(idea, encoded=True) for idea in ideas.order_by("created_at", "pk")],
         "themes": [theme_payload(t) for t in Theme.objects.filter(meeting=meeting)],
         "groups": _groups(meeting),
     }
@@ -69,7 +70,7 @@ def _personal_board(meeting: Meeting, actor: Actor, public: dict[str, Any]) -> d
     ]
     if own_ids:
         own = _with_details(Idea.objects.filter(pk__in=own_ids))
-        rows = sorted([*rows, *(_idea_row(idea) for idea in own)], key=lambda row: row[0])
+        rows = sorted([*rows, *(_idea_row(idea) for idea in own)], key=lambda row: row.order)
     # A support given to an idea later merged into another counts for the merged idea.
     supported = {
         merged_into or idea_id
@@ -80,16 +81,22 @@ def _personal_board(meeting: Meeting, actor: Actor, public: dict[str, Any]) -> d
             [pid, meeting.pk],
         )
     }
-    ideas = [
-        {**payload, "mine": author_id == pid, "supported": payload["id"] in supported}
-        for _order, author_id, payload in rows
-    ]
-    return {**public, "ideas": ideas}
+    return {**public, "ideas": [_phone_idea(row, pid, supported) for row in rows]}
+
+
+def _phone_idea(row: IdeaRow, pid: int | None, supported: set[int]) -> dict[str, Any]:
+    """An idea as a phone sees it: the payload, whether it is its own, whether it supports it."""
+    mine, liked = row.author_id == pid, row.payload["id"] in supported
+    idea = {**row.payload, "mine": mine, "supported": liked}
+    if not row.head:
+        return idea
+    flags = f',"mine":{"true" if mine else "false"},"supported":{"true" if liked else "false"}}}'
+    return Encoded(idea, row.head + flags)
 
 
 def _projected_board(meeting: Meeting, public: dict[str, Any]) -> dict[str, Any]:
     """The projected screen's board: the public view, its ideas as payloads."""
-    return {**public, "ideas": [payload for _order, _author, payload in public["ideas"]]}
+    return {**public, "ideas": [row.payload for row in public["ideas"]]}
 
 
 BOARD_PART = SnapshotPart(
@@ -110,10 +117,20 @@ def _with_details(ideas: Any) -> Any:
     )
 
 
-def _idea_row(idea: Idea) -> tuple[tuple[Any, int], int | None, dict[str, Any]]:
-    """(sort key, author id, payload) of an idea read with `_with_details`."""
+class IdeaRow(NamedTuple):
+    """An idea of the board as the snapshot readers share it."""
+
+    order: tuple[Any, int]  # (created at, id): the board's order
+    author_id: int | None
+    payload: dict[str, Any]
+    head: str = ""  # the payload's JSON text without its closing brace (ideas of the public view)
+
+
+def _idea_row(idea: Idea, encoded: bool = False) -> IdeaRow:
+    """The row of an idea read with `_with_details` (`encoded`: with its JSON text)."""
     payload = dict(idea_payload(idea, merged=list(idea.merged_ideas.all())))
-    return (idea.created_at, idea.pk), idea.author_id, payload
+    head = encoded_head(payload) if encoded else ""
+    return IdeaRow((idea.created_at, idea.pk), idea.author_id, payload, head)
 
 
 # --- Debrief, timeline, groups, minutes (issue 6) ----------------------------------------------

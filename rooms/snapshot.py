@@ -10,10 +10,15 @@ The projected screen (`Actor(projector=True)`) gets, of each part, only what its
 reader makes of the public view: it never reads a facilitator's or a phone's view, so nothing
 held back from the room (a pending idea, a secret count) can reach the wall. A part without a
 `projector` reader adds nothing to the projected screen's snapshot.
+
+Snapshots go out as JSON text (`to_json`, the wire's one encoding). A part may give the items
+of a list as `Encoded` dicts that carry their text already made, from the public view read once
+per room version: a hall of phones joining then encodes each idea once, not once per phone.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +44,43 @@ class SnapshotPart:
 
 
 _parts: dict[str, SnapshotPart] = {}
+
+
+def to_json(value: Any) -> str:
+    """The JSON text of a frame or a snapshot part: compact, UTF-8 characters kept as they are."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class Encoded(dict):
+    """A dict that carries its own JSON text (`json`), made by whoever built it from parts
+    encoded once; read like any dict, written by `snapshot_json` from its text."""
+
+    __slots__ = ("json",)
+
+    def __init__(self, value: dict[str, Any], json_text: str) -> None:
+        super().__init__(value)
+        self.json = json_text
+
+
+def encoded_head(value: dict[str, Any]) -> str:
+    """The JSON text of a non-empty dict without its closing brace, to add keys to it."""
+    return to_json(value)[:-1]
+
+
+def snapshot_json(snapshot: Keys) -> str:
+    """The JSON text of a snapshot (`to_json`'s), with the text its `Encoded` items carry."""
+    members = []
+    for key, value in snapshot.items():
+        if isinstance(value, list) and value and type(value[0]) is Encoded:
+            text = "[" + ",".join(_item_json(item) for item in value) + "]"
+        else:
+            text = to_json(value)
+        members.append(to_json(key) + ":" + text)
+    return "{" + ",".join(members) + "}"
+
+
+def _item_json(item: Any) -> str:
+    return item.json if type(item) is Encoded else to_json(item)
 
 
 def register_part(part: SnapshotPart) -> None:

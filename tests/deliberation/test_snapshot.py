@@ -150,3 +150,45 @@ def test_an_erased_phone_s_name_leaves_every_screen_and_its_ideas_stay(
     assert event["type"] == "idea.changed"
     assert event["public"]["author"] is None
     assert event["seq"] == after["version"] == before["version"] + 1
+
+
+def test_the_snapshot_frame_says_what_the_snapshot_holds_its_ideas_encoded_once(monkeypatch):
+    """Each public idea's JSON text is made once per room version (not once per phone) and the
+    frame built from it parses to exactly the snapshot: flags, own pending ideas, odd text."""
+    import json
+
+    from consumers import protocol
+    from deliberation import selectors
+
+    meeting = make_meeting(premoderation=True)
+    lea, karim = make_participant(meeting, 'Léa "la" 🌳'), make_participant(meeting, "Karim")
+    shown = [post(meeting, lea, 'Des bancs « près » du\nlac </script> \\ "ok"')]
+    shown.append(post(meeting, karim, "De l'ombre 🌳"))
+    services.ideas_approve(
+        meeting_id=meeting.pk, actor=facilitator_actor(meeting), client_id=None, idea_ids=shown
+    )
+    post(meeting, lea, "Une idée en attente")  # pending: only in Léa's snapshot
+    services.idea_support(
+        meeting_id=meeting.pk, actor=participant_actor(karim), client_id=None, idea_id=shown[0]
+    )
+    made: list[dict] = []
+    encode = selectors.encoded_head
+    monkeypatch.setattr(selectors, "encoded_head", lambda p: made.append(p) or encode(p))
+
+    snapshots = [snapshot(meeting, who) for who in (lea, karim, lea)]
+    frames = [json.loads(protocol.snapshot("s1", 7, snap)) for snap in snapshots]
+
+    assert len(made) == 2  # the two public ideas, once for three snapshots
+    for snap, frame in zip(snapshots, frames, strict=True):
+        assert frame == {"type": "snapshot", "id": "s1", "online": 7, "data": snap}
+    lea_ideas = [
+        (i["text"][:8], i["mine"], i["supported"], i["state"]) for i in frames[0]["data"]["ideas"]
+    ]
+    karim_ideas = [(i["text"][:8], i["mine"], i["supported"]) for i in frames[1]["data"]["ideas"]]
+    assert lea_ideas == [
+        ("Des banc", True, False, IdeaState.VISIBLE),
+        ("De l'omb", False, False, IdeaState.VISIBLE),
+        ("Une idée", True, False, IdeaState.PENDING),
+    ]
+    assert karim_ideas == [("Des banc", False, True), ("De l'omb", True, False)]
+    assert frames[0]["data"]["ideas"][0]["text"] == 'Des bancs « près » du\nlac </script> \\ "ok"'
