@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from informaction.qr import qr_svg
-from informaction.shared_pages import render_shared
+from informaction.shared_pages import Slot, render_shared
 from rooms import pages
 from rooms import selectors as room_selectors
 from rooms import services as room_services
 from rooms.errors import DomainError
 from rooms.forms import JoinCodeForm, JoinForm
-from rooms.models import Meeting
+from rooms.models import Meeting, Participant
 from rooms.web import device_of, facilitated_meeting, meeting_or_404, new_device, remember_device
 
 from . import services
@@ -154,16 +154,31 @@ def phone(request: HttpRequest, code: str) -> HttpResponse:
     participant = room_selectors.participant_for_device(meeting, device_of(request))
     if participant is None:
         return redirect("join", code=meeting.join_code)
-    return render(
+    return _phone_page(request, meeting, participant)
+
+
+_PHONE_NAME = Slot("phone-name")
+
+
+def _phone_page(request: HttpRequest, meeting: Meeting, participant: Participant) -> HttpResponse:
+    """The room's page of a phone: the same for every phone (but for its name, its CSRF token
+    and what other domains add), so rendered once for a hall of phones arriving (issue 14).
+    The board itself comes over the socket."""
+    extra = pages.page_context("phone", request, meeting, participant)
+    named = bool(participant.display_name)
+    shown = (meeting.pk, meeting.join_code, meeting.title, meeting.phase, meeting.allow_questions)
+    return render_shared(
         request,
         "deliberation/phone.html",
         {
             "meeting": meeting,
-            "participant": participant,
+            "participant": {"display_name": _PHONE_NAME.text if named else ""},
             "limits": max_lengths(),
             "ws_path": reverse("ws-room-doc", kwargs={"code": meeting.join_code}),
-            **pages.page_context("phone", request, meeting, participant),
+            **extra,
         },
+        key=("phone", *shown, named, repr(sorted(extra.items()))),
+        fills={_PHONE_NAME: participant.display_name},
     )
 
 

@@ -10,6 +10,7 @@ from django.conf import settings as django_settings
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from rooms import sql
 from rooms.errors import DomainError
 from rooms.models import Meeting, Participant
 from rooms.roles import Actor
@@ -18,7 +19,7 @@ from rooms.snapshot import SnapshotPart
 from . import counting
 from .enums import BallotState
 from .errors import vote_not_found
-from .models import Ballot, PaperCount, Vote, VoteOption, VoterRegistration
+from .models import Ballot, PaperCount, Vote, VoteOption
 from .payloads import TurnoutPayload, VotePayload, option_payload, paper_entry_payload, vote_payload
 
 EXPORT_FORMAT = "informaction.ballots/1"
@@ -30,9 +31,14 @@ def live_results_max_ballots() -> int:
 
 
 def is_registered(participant: Participant | None) -> bool:
+    """Whether the phone joined with a personal link or a ticket (read for every phone page)."""
     if participant is None:
         return False
-    return VoterRegistration.objects.filter(participant=participant).exists()
+    return bool(
+        sql.rows(
+            "SELECT 1 FROM voting_voterregistration WHERE participant_id = %s", [participant.pk]
+        )
+    )
 
 
 def eligible_count(vote: Vote) -> int:
