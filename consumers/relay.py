@@ -452,9 +452,11 @@ def _moderator_parts(batch: list[dict[str, Any]]) -> list[str]:
 def _participant_items(
     head: str, batch: list[dict[str, Any]], targets: list[Any]
 ) -> list[tuple[Any, Frame, bool | None]]:
-    """One public frame, and a frame of their own for the participants with own items in it."""
+    """One public frame, and a frame of their own for the participants with own items in it
+    that have a socket here (each process of a room frames its own phones' items only)."""
     public_parts: list[str | None] = []
     own_parts: dict[int, dict[int, str]] = {}
+    here = {s.participant_id for s in targets}
     stale = _superseded(batch, "public")
     for index, event in enumerate(batch):
         seq, kind = event["seq"], event["type"]
@@ -463,9 +465,10 @@ def _participant_items(
             dumps({"seq": seq, "type": kind, "data": public}) if public is not None else None
         )
         own = event.get("own")
-        if own and own.get("pid") is not None and own.get("data") is not None:
+        pid = int(own["pid"]) if own and own.get("pid") is not None else None
+        if pid is not None and pid in here and own["data"] is not None:
             item = dumps({"seq": seq, "type": kind, "data": own["data"]})
-            own_parts.setdefault(int(own["pid"]), {})[index] = item
+            own_parts.setdefault(pid, {})[index] = item
     public_frame = Frame(head + ",".join(p for p in public_parts if p is not None) + "]}")
     own_frames = {
         pid: Frame(head + ",".join(_interleave(public_parts, items)) + "]}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from . import sql
 from .broadcast import broadcast_many_on_commit
@@ -108,7 +108,10 @@ class Unit:
         while self._deferred:
             self._deferred.pop(next(iter(self._deferred)))()
         if self._events:
-            Meeting.objects.filter(pk=self.meeting.pk).update(seq=self.meeting.seq)
+            sql.run(
+                "UPDATE deliberation_meeting SET seq = %s WHERE id = %s",
+                [self.meeting.seq, self.meeting.pk],
+            )
             messages = [event.message(seq) for seq, event in self._events]
             broadcast_many_on_commit(self.meeting.pk, messages)
         self._new_commands.insert()
@@ -185,15 +188,10 @@ def run_batch(*, meeting_id: int, calls: list[Call]) -> list[Reply | DomainError
     actors = list({kwargs["actor"].key for kwargs in keyed})
     results: list[Reply | DomainError] = []
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
-        stored = {
-            (actor_key, client_id): reply
-            # With the actors too, the lookup uses the (meeting, actor, client id) unique index
-            # instead of reading every command the room ever stored.
-            for actor_key, client_id, reply in ClientCommand.objects.filter(
-                meeting_id=meeting_id, actor__in=actors, client_id__in=client_ids
-            ).values_list("actor", "client_id", "reply")
-        }
+        meeting = sql.get_one(Meeting, for_update=True, id=meeting_id)  # once per batch
+        if meeting is None:
+            raise Meeting.DoesNotExist
+        stored = _stored_replies(meeting_id, actors, client_ids)
         unit = Unit(meeting, stored, _ids_of(kwargs["actor"] for _s, kwargs in calls), calls)
         for service, kwargs in calls:
             try:
@@ -202,6 +200,27 @@ def run_batch(*, meeting_id: int, calls: list[Call]) -> list[Reply | DomainError
                 results.append(exc)
         unit.finish()
     return results
+
+
+def _stored_replies(
+    meeting_id: int, actors: list[str], client_ids: list[str]
+) -> dict[tuple[str, str], Reply]:
+    """The replies already stored for these messages (a batch's resends), in one statement."""
+    if not client_ids:
+        return {}
+    # With the actors too, the lookup uses the (meeting, actor, client id) unique index instead
+    # of reading every command the room ever stored.
+    rows = sql.rows(
+        "SELECT actor, client_id, reply FROM deliberation_clientcommand"  # noqa: S608
+        f" WHERE meeting_id = %s AND actor IN ({sql.marks(len(actors))})"
+        f" AND client_id IN ({sql.marks(len(client_ids))})",
+        [meeting_id, *actors, *client_ids],
+    )
+    reply_field = ClientCommand._meta.get_field("reply")
+    return {
+        (actor, client_id): reply_field.from_db_value(reply, None, connection)
+        for actor, client_id, reply in rows
+    }
 
 
 def _ids_of(actors: Any) -> set[int]:

@@ -143,18 +143,22 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
 
 
 # --- Reading one row -------------------------------------------------------------------------
-# A join storm reads the meeting and the phone's participant a few times per phone: the ORM's
-# `get` spent about 250 µs building each query for a statement that runs in 30 µs (issue 14).
+# A join storm reads the meeting and the phone's participant a few times per phone, and every
+# group commit locks the meeting's row: the ORM's `get` spent about 250 µs building each query
+# for a statement that runs in 30 µs (issue 14).
 
 
 @functools.cache
-def _select_one_statement(model: type[models.Model], names: tuple[str, ...], vendor: str) -> str:
+def _select_one_statement(
+    model: type[models.Model], names: tuple[str, ...], for_update: bool, vendor: str
+) -> str:
     fields = _columns(model, True)
     column_of = {f.attname: f.column for f in fields}
-    return "SELECT {} FROM {} WHERE {}".format(  # noqa: S608 - quoted names
+    return "SELECT {} FROM {} WHERE {}{}".format(  # noqa: S608 - quoted names
         ", ".join(_quote(f.column) for f in fields),
         _quote(model._meta.db_table),
         " AND ".join(f"{_quote(column_of[name])} = %s" for name in names),
+        " FOR UPDATE" if for_update else "",
     )
 
 
@@ -173,13 +177,15 @@ def _row_converters(
     return tuple(found)
 
 
-def get_one(model: type[M], **columns: Any) -> M | None:
+def get_one(model: type[M], *, for_update: bool = False, **columns: Any) -> M | None:
     """The object of `model` whose columns (by attribute name: ``meeting_id``, not ``meeting``)
     have these plain values, built as the ORM builds it; None if there is none. For lookups that
-    match one row at most (unique columns)."""
+    match one row at most (unique columns). `for_update`: the row locked until the transaction
+    ends, as ``select_for_update()`` locks it (where the database has such locks)."""
     wrapper = connections[DEFAULT_DB_ALIAS]
     names = tuple(columns)
-    statement = _select_one_statement(model, names, wrapper.vendor)
+    lock = for_update and wrapper.features.has_select_for_update
+    statement = _select_one_statement(model, names, lock, wrapper.vendor)
     with wrapper.cursor() as cursor:
         cursor.execute(statement, [columns[name] for name in names])
         row = cursor.fetchone()

@@ -212,3 +212,33 @@ async def test_phones_get_only_the_last_support_count_of_an_idea_in_a_frame():
         (3, {"id": 1, "supports": 2}),
         (4, {"id": 2, "supports": 1}),
     ]
+
+
+async def test_a_process_frames_only_its_own_phones_items(monkeypatch):
+    """Phones 8 and 9 are on another process of the room: this one makes no frame for them."""
+    from consumers import relay as relay_module
+
+    built: list[str] = []
+
+    class CountedFrame(Frame):
+        __slots__ = ()
+
+        def __init__(self, text: str) -> None:
+            built.append(text)
+            super().__init__(text)
+
+    monkeypatch.setattr(relay_module, "Frame", CountedFrame)
+    mine, other = FakeSocket(participant_id=7), FakeSocket(participant_id=6)
+    relay = await started_relay(mine, other)
+    try:
+        for seq, author in enumerate((7, 8, 9), start=1):
+            relay._on_event(idea_event(seq, author=author))
+        await asyncio.sleep(0.01)
+    finally:
+        stop(relay)
+
+    assert len(built) == 2  # the public frame and phone 7's own
+    own = [e["seq"] for d in mine.deltas() for e in d["events"] if e["data"].get("mine")]
+    assert own == [1]
+    assert [e["seq"] for d in other.deltas() for e in d["events"]] == [1, 2, 3]
+    assert not any(e["data"].get("mine") for d in other.deltas() for e in d["events"])

@@ -67,3 +67,17 @@ def test_a_meeting_is_found_by_its_code_typed_however_with_one_statement(
     assert found == meeting
     assert found.title == meeting.title
     assert selectors.meeting_by_code("ZZZZZZ") is None
+
+
+def test_a_batch_locks_the_meeting_row_where_the_database_has_row_locks():
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    meeting = make_meeting()
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        locked = sql.get_one(Meeting, for_update=True, id=meeting.pk)
+
+    assert locked == meeting
+    (statement,) = [q["sql"] for q in queries.captured_queries if "SELECT" in q["sql"]]
+    assert statement.endswith("FOR UPDATE") == connection.features.has_select_for_update
