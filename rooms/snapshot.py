@@ -71,7 +71,7 @@ def snapshot_json(snapshot: Keys) -> str:
     """The JSON text of a snapshot (`to_json`'s), with the text its `Encoded` items carry."""
     members = []
     for key, value in snapshot.items():
-        if isinstance(value, list) and value and type(value[0]) is Encoded:
+        if isinstance(value, list) and any(type(item) is Encoded for item in value):
             text = "[" + ",".join(_item_json(item) for item in value) + "]"
         else:
             text = to_json(value)

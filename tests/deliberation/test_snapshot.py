@@ -162,12 +162,12 @@ def test_the_snapshot_frame_says_what_the_snapshot_holds_its_ideas_encoded_once(
 
     meeting = make_meeting(premoderation=True)
     lea, karim = make_participant(meeting, 'Léa "la" 🌳'), make_participant(meeting, "Karim")
+    post(meeting, lea, "Une idée en attente")  # pending: only in Léa's snapshot, first
     shown = [post(meeting, lea, 'Des bancs « près » du\nlac </script> \\ "ok"')]
     shown.append(post(meeting, karim, "De l'ombre 🌳"))
     services.ideas_approve(
         meeting_id=meeting.pk, actor=facilitator_actor(meeting), client_id=None, idea_ids=shown
     )
-    post(meeting, lea, "Une idée en attente")  # pending: only in Léa's snapshot
     services.idea_support(
         meeting_id=meeting.pk, actor=participant_actor(karim), client_id=None, idea_id=shown[0]
     )
@@ -186,9 +186,9 @@ def test_the_snapshot_frame_says_what_the_snapshot_holds_its_ideas_encoded_once(
     ]
     karim_ideas = [(i["text"][:8], i["mine"], i["supported"]) for i in frames[1]["data"]["ideas"]]
     assert lea_ideas == [
+        ("Une idée", True, False, IdeaState.PENDING),
         ("Des banc", True, False, IdeaState.VISIBLE),
         ("De l'omb", False, False, IdeaState.VISIBLE),
-        ("Une idée", True, False, IdeaState.PENDING),
     ]
     assert karim_ideas == [("Des banc", False, True), ("De l'omb", True, False)]
-    assert frames[0]["data"]["ideas"][0]["text"] == 'Des bancs « près » du\nlac </script> \\ "ok"'
+    assert frames[0]["data"]["ideas"][1]["text"] == 'Des bancs « près » du\nlac </script> \\ "ok"'
