@@ -49,6 +49,9 @@ PRESENCE_HEARTBEAT = 2.0
 PROBE_TIMEOUT = 5.0
 RESUBSCRIBE_BACKOFF_MAX = 2.0
 PRESENCE_STALE = 35.0
+# Every SEQ_CHECK_PERIOD the relay reads the room's sequence number: an event lost with nothing
+# after it (Redis publish/subscribe drops what a reconnecting process misses) still ends in a gap.
+SEQ_CHECK_PERIOD = 10.0
 IDLE_STOP_DELAY = 30.0
 # Frames written to sockets before the writer lets the event loop run other work.
 WRITES_PER_TURN = 100
@@ -265,6 +268,9 @@ class RoomRelay:
         if self.subscribed or now < self.resubscribe_after:
             return
         try:
+            # Leave first: a layer that believes it is still subscribed (publish/subscribe keeps
+            # its own list) then subscribes again for real.
+            await self.layer.group_discard(room_group(self.meeting_id), self.channel)
             await self.layer.group_add(room_group(self.meeting_id), self.channel)
             seq = await database_sync_to_async(current_seq)(self.meeting_id)
         except Exception:
@@ -278,11 +284,24 @@ class RoomRelay:
         self.subscribed = True
         self.resubscribe_failures = 0
         self.presence_dirty = True
-        if seq > self.upto:
-            # Events may have been lost meanwhile; those still on their way get HOLE_WAIT.
-            if self.catch_up_handle is not None:
-                self.catch_up_handle.cancel()
-            self.catch_up_handle = self.loop.call_later(HOLE_WAIT, self._catch_up, seq)
+        # Events may have been lost meanwhile; those still on their way get HOLE_WAIT.
+        self._expect(seq, HOLE_WAIT)
+
+    async def _check_seq(self) -> None:
+        """Compare the room's sequence number with the screens': the tail of a lost stretch."""
+        try:
+            seq = await database_sync_to_async(current_seq)(self.meeting_id)
+        except Exception:
+            logger.exception("relay of room %s could not read its sequence", self.meeting_id)
+            return
+        # Events committed a moment ago are still on their way: they get the longer wait.
+        self._expect(seq, HOLE_WAIT_RESYNCING)
+
+    def _expect(self, seq: int, wait: float) -> None:
+        """Screens must reach `seq` within `wait` seconds, by events or by a gap (a catch-up
+        already waiting keeps its time: a later look at the sequence finds what it leaves)."""
+        if seq > self.upto and self.catch_up_handle is None:
+            self.catch_up_handle = self.loop.call_later(wait, self._catch_up, seq)
 
     def _catch_up(self, seq: int) -> None:
         """Screens must reach `seq`: what did not arrive by now is lost; frames say `gap`."""
@@ -403,11 +422,15 @@ class RoomRelay:
 
     async def _presence_loop(self) -> None:
         last_heartbeat = 0.0
+        seq_checked = time.monotonic()
         publish_failures = 0
         while True:
             await asyncio.sleep(1.0)
             now = time.monotonic()
             await self._keep_subscribed(now)
+            if now - seq_checked >= SEQ_CHECK_PERIOD:
+                seq_checked = now
+                await self._check_seq()
             if self.presence_dirty or now - last_heartbeat >= PRESENCE_HEARTBEAT:
                 self.presence_dirty = False
                 last_heartbeat = now

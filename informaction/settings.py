@@ -293,18 +293,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channel layer and cache: in-memory by default, Redis with REDIS_URL ---------------------
 REDIS_URL = env_str("REDIS_URL")
+
+
+def redis_channel_layer(url: str, prefix: str) -> dict[str, object]:
+    """The channel layer on Redis: publish/subscribe. Only the rooms' relays use it (one per
+    process and room, consumers/relay.py), to hear a room's numbered events: one PUBLISH per
+    message, which every subscribed process reads off its one connection. channels_redis' list
+    layer costs about ten Redis round trips per message and process (bench/RESULTS.md). A
+    message missed (Redis restarting) is found by its sequence number and ends in a `gap`."""
+    return {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [url], "prefix": prefix},
+    }
+
+
 if REDIS_URL:
     CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                "hosts": [REDIS_URL],
-                "prefix": os.environ.get("REDIS_PREFIX", "informaction"),
-                # One relay channel per process and room receives every event of the room.
-                "capacity": 5000,
-                "expiry": 60,
-            },
-        }
+        "default": redis_channel_layer(REDIS_URL, os.environ.get("REDIS_PREFIX", "informaction"))
     }
     CACHES = {
         "default": {

@@ -12,7 +12,7 @@ from informaction.settings import DEV_SECRET_KEY
 PROD_SECRET_KEY = "k8Jq2zP0vN7wLrT4yXb1mC9sD6fH3gE5uA-2Rt8Wq0ZxLm4Np7Qs"
 REDIS_LAYER = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "CONFIG": {"hosts": ["redis://redis:6379/0"]},
     }
 }

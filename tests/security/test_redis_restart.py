@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from informaction.settings import redis_channel_layer
 from tests.consumers.test_room import Screen, login_cookie, participant_cookie, room, screen
 from tests.redis_server import RedisServer, own_redis
 
@@ -24,17 +25,8 @@ RECOVERY_WAIT = 12.0  # seconds a screen may take to show a change made after th
 @pytest.fixture
 def own_redis_layer(settings) -> Iterator[RedisServer]:
     with own_redis() as server:
-        settings.CHANNEL_LAYERS = {
-            "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {
-                    "hosts": [f"redis://127.0.0.1:{server.port}/0"],
-                    "prefix": "test-restart",
-                    "capacity": 5000,
-                    "expiry": 60,
-                },
-            }
-        }
+        url = f"redis://127.0.0.1:{server.port}/0"
+        settings.CHANNEL_LAYERS = {"default": redis_channel_layer(url, "test-restart")}
         yield server
 
 
@@ -102,3 +94,39 @@ async def test_a_layer_that_forgets_its_groups_silently_is_joined_again(settings
 
     assert reply["type"] == "ack"
     assert other_sees, "the other phone never showed the change"
+
+
+async def test_an_event_lost_with_nothing_after_it_still_reaches_the_screens(settings, monkeypatch):
+    """Redis publish/subscribe drops what a reconnecting process misses. When the lost event is
+    the room's last one, no later event shows the hole: the relay's periodic look at the room's
+    sequence number does, and the screens get a gap frame, then the change by a snapshot."""
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"expiry": 60}}
+    }
+    from consumers import relay
+    from rooms import broadcast
+
+    monkeypatch.setattr(relay, "SEQ_CHECK_PERIOD", 1.0)
+    meeting, (lea, karim, _) = await room()
+    async with (
+        screen(meeting.join_code, participant_cookie(lea.device)) as author,
+        screen(meeting.join_code, participant_cookie(karim.device)) as other,
+    ):
+        for client in (author, other):
+            await client.receive()
+        delivered = broadcast.publish_many
+        lost: list[int] = []
+
+        def lose_the_next_ideas(meeting_id, events):
+            if not lost:
+                lost.extend(int(event["seq"]) for event in events)
+                return
+            delivered(meeting_id, events)
+
+        monkeypatch.setattr(broadcast, "publish_many", lose_the_next_ideas)
+        reply = await author.request("idea.submit", {"text": "Perdue en route"}, "l1")
+        other_sees = await _shows(other, "Perdue en route", time.monotonic() + RECOVERY_WAIT)
+
+    assert reply["type"] == "ack"
+    assert lost, "the test did not lose the event it meant to lose"
+    assert other_sees, "the other phone never showed the change whose event was lost"
