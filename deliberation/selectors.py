@@ -87,6 +87,8 @@ def _personal_board(meeting: Meeting, actor: Actor, public: dict[str, Any]) -> d
 def _phone_idea(row: IdeaRow, pid: int | None, supported: set[int]) -> dict[str, Any]:
     """An idea as a phone sees it: the payload, whether it is its own, whether it supports it."""
     mine, liked = row.author_id == pid, row.payload["id"] in supported
+    if row.plain is not None and not mine and not liked:
+        return row.plain  # most ideas for most phones: one object for every phone
     idea = {**row.payload, "mine": mine, "supported": liked}
     if not row.head:
         return idea
@@ -124,13 +126,22 @@ class IdeaRow(NamedTuple):
     author_id: int | None
     payload: dict[str, Any]
     head: str = ""  # the payload's JSON text without its closing brace (ideas of the public view)
+    # The idea as a phone sees it that neither wrote nor supports it (ideas of the public view),
+    # shared by the snapshots of every such phone: never changed once made.
+    plain: Encoded | None = None
 
 
 def _idea_row(idea: Idea, encoded: bool = False) -> IdeaRow:
     """The row of an idea read with `_with_details` (`encoded`: with its JSON text)."""
     payload = dict(idea_payload(idea, merged=list(idea.merged_ideas.all())))
-    head = encoded_head(payload) if encoded else ""
-    return IdeaRow((idea.created_at, idea.pk), idea.author_id, payload, head)
+    order = (idea.created_at, idea.pk)
+    if not encoded:
+        return IdeaRow(order, idea.author_id, payload)
+    head = encoded_head(payload)
+    plain = Encoded(
+        {**payload, "mine": False, "supported": False}, head + ',"mine":false,"supported":false}'
+    )
+    return IdeaRow(order, idea.author_id, payload, head, plain)
 
 
 # --- Debrief, timeline, groups, minutes (issue 6) ----------------------------------------------

@@ -152,6 +152,29 @@ def test_an_erased_phone_s_name_leaves_every_screen_and_its_ideas_stay(
     assert event["seq"] == after["version"] == before["version"] + 1
 
 
+def test_an_idea_a_phone_neither_wrote_nor_supports_is_one_object_for_every_such_phone():
+    """A hall of phones joining gets the same ideas: each phone's snapshot makes a new item only
+    for its own ideas and those it supports (issue 14: 300 items a phone cost 0.6 ms each join)."""
+    meeting = make_meeting()
+    lea, karim, ana, bob = (make_participant(meeting, n) for n in ("Léa", "Karim", "Ana", "Bob"))
+    bancs = post(meeting, lea, "Des bancs")
+    ombre = post(meeting, lea, "De l'ombre")
+    services.idea_support(
+        meeting_id=meeting.pk, actor=participant_actor(karim), client_id=None, idea_id=bancs
+    )
+
+    ana_ideas, bob_ideas, karim_ideas = (
+        snapshot(meeting, who)["ideas"] for who in (ana, bob, karim)
+    )
+
+    assert [i["id"] for i in ana_ideas] == [bancs, ombre]
+    assert all(a is b for a, b in zip(ana_ideas, bob_ideas, strict=True))
+    assert karim_ideas[1] is ana_ideas[1]  # l'ombre: Karim neither wrote nor supports it
+    assert karim_ideas[0] is not ana_ideas[0]
+    assert (karim_ideas[0]["supported"], ana_ideas[0]["supported"]) == (True, False)
+    assert not any(i["mine"] or i["supported"] for i in ana_ideas)
+
+
 def test_the_snapshot_frame_says_what_the_snapshot_holds_its_ideas_encoded_once(monkeypatch):
     """Each public idea's JSON text is made once per room version (not once per phone) and the
     frame built from it parses to exactly the snapshot: flags, own pending ideas, odd text."""
