@@ -7,7 +7,6 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from informaction.cache import count_in_window
 from informaction.qr import qr_svg
 from informaction.shared_pages import Slot, render_shared
 from rooms import pages
@@ -138,13 +138,7 @@ def _new_device_allowed(request: HttpRequest) -> bool:
     """Count a new phone against its network address (fixed 10-minute windows, in the cache)."""
     window = int(time.time() // JOIN_WINDOW_SECONDS)
     key = f"join-address:{request.META.get('REMOTE_ADDR', '')}:{window}"
-    cache.add(key, 0, JOIN_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, JOIN_WINDOW_SECONDS)
-        count = 1
-    return count <= settings.JOIN_LIMIT_PER_ADDRESS
+    return count_in_window(key, JOIN_WINDOW_SECONDS) <= settings.JOIN_LIMIT_PER_ADDRESS
 
 
 def phone(request: HttpRequest, code: str) -> HttpResponse:

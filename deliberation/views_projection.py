@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from informaction.cache import count_in_window
 from informaction.middleware import framable_by_same_origin
 from informaction.qr import qr_svg
 from rooms.models import Meeting
@@ -108,11 +109,7 @@ def _guesses_left(request: HttpRequest, *, wrong: bool = False) -> bool:
     window = int(time.time() // PAIR_GUESS_WINDOW)
     key = f"projection-guess:{request.META.get('REMOTE_ADDR', '')}:{window}"
     if wrong:
-        cache.add(key, 0, PAIR_GUESS_WINDOW)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, PAIR_GUESS_WINDOW)
+        count_in_window(key, PAIR_GUESS_WINDOW)
     return (cache.get(key) or 0) < PAIR_GUESSES
 
 

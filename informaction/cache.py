@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 _POOLS: dict[str, Any] = {}  # server URL -> its redis.ConnectionPool, for the whole process
@@ -38,3 +39,25 @@ class SharedPoolRedisCache(RedisCache):
     def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = SharedPoolClient
+
+    def count_in_window(self, key: str, seconds: int) -> int:
+        """`count_in_window` in one round trip: SET NX EX and INCR in one pipeline."""
+        name = self.make_and_validate_key(key)
+        pipe = self._cache.get_client(name, write=True).pipeline(transaction=False)
+        pipe.set(name, 0, ex=seconds, nx=True)
+        pipe.incr(name)
+        return int(pipe.execute()[1])
+
+
+def count_in_window(key: str, seconds: int) -> int:
+    """Add one to the count kept under `key` in the default cache for `seconds` from its first
+    count (a fixed window: put the window's number in the key); return the new count."""
+    store = caches["default"]
+    if isinstance(store, SharedPoolRedisCache):
+        return store.count_in_window(key, seconds)
+    store.add(key, 0, seconds)
+    try:
+        return store.incr(key)
+    except ValueError:  # expired between add and incr
+        store.set(key, 1, seconds)
+        return 1
