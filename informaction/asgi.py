@@ -2,6 +2,8 @@
 
 import gc
 import os
+from pprint import pformat
+from typing import Any
 
 import django
 
@@ -41,3 +43,34 @@ def tune_garbage_collector(thresholds: tuple[int, ...]) -> None:
 
 
 tune_garbage_collector(settings.GC_THRESHOLDS)
+
+
+class _FormattedWhenWritten:
+    """A value that a log line formats with `pformat` only if the line is written."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __str__(self) -> str:
+        return pformat(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+def _pformat_for_autobahn(value: Any) -> Any:
+    """autobahn formats its handshake's settings (a list) with `pformat` for a debug line on
+    every socket, written or not: 0.36 ms of each phone's connect (bench/RESULTS.md). That list
+    is formatted only if the line is written; what autobahn formats otherwise stays text."""
+    return _FormattedWhenWritten(value) if isinstance(value, list) else pformat(value)
+
+
+def quiet_autobahn_handshake_log() -> None:
+    import autobahn.websocket.protocol
+
+    autobahn.websocket.protocol.pformat = _pformat_for_autobahn
+
+
+quiet_autobahn_handshake_log()
