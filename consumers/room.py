@@ -29,6 +29,7 @@ from django.utils.translation.trans_real import (
     parse_accept_lang_header,
 )
 
+from informaction.handler import read_in_page_thread
 from rooms import selectors
 from rooms.commands import Command, command_named
 from rooms.errors import DomainError
@@ -165,8 +166,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         # Attached before the snapshot is read, so no later change can be missed; frames wait in
         # the backlog until the snapshot is sent.
         self.relay = await RoomRelay.attach(meeting_id, self)
-        self.actor, snapshot = await database_sync_to_async(_identify_and_snapshot)(
-            meeting_id, session, device, self.lang, view, paired
+        # A read: in a page thread, so that a hall of phones joining does not queue behind the
+        # room's commits in its database thread (nor they behind it).
+        self.actor, snapshot = await read_in_page_thread(
+            _identify_and_snapshot, meeting_id, session, device, self.lang, view, paired
         )
         if snapshot is None:
             self.relay.detach(self)

@@ -13,10 +13,40 @@ from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.core.handlers.base import BaseHandler
+from django.db import close_old_connections
 from django.http import FileResponse, HttpResponseBase
 from django.urls import set_script_prefix
 
 T = TypeVar("T")
+
+
+_page_threads: ThreadPoolExecutor | None = None
+
+
+def page_threads() -> ThreadPoolExecutor:
+    """The process's ``PAGE_THREADS`` page threads, made on first use (in the event loop)."""
+    global _page_threads
+    if _page_threads is None:
+        _page_threads = ThreadPoolExecutor(settings.PAGE_THREADS, thread_name_prefix="page")
+    return _page_threads
+
+
+async def read_in_page_thread(function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)``, a read a socket makes, in a page thread (with this task's context),
+    its connections checked before and after as a page's are: not in the rooms' database thread,
+    where it would wait behind the room's commits (and their wait for the meeting's lock)."""
+    return await SyncToAsync(
+        _with_checked_connections, thread_sensitive=False, executor=page_threads()
+    )(function, *args)
+
+
+def _with_checked_connections(function: Callable[..., T], *args: Any) -> T:
+    """As around a page: connections broken or past their age closed before and after."""
+    close_old_connections()
+    try:
+        return function(*args)
+    finally:
+        close_old_connections()
 
 
 async def _replay(parts: list[bytes]) -> AsyncIterator[bytes]:
@@ -48,7 +78,7 @@ class PageHandler(ASGIHandler):
     def __init__(self) -> None:
         BaseHandler.__init__(self)  # not ASGIHandler's: it loads the chain for async
         self.load_middleware(is_async=False)
-        self.page_threads = ThreadPoolExecutor(settings.PAGE_THREADS, thread_name_prefix="page")
+        self.page_threads = page_threads()
 
     async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         """Read the request's body, answer it in a page thread, send the answer."""

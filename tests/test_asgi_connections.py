@@ -30,17 +30,17 @@ async def unknown_meeting_page() -> dict:
 
 
 async def test_a_burst_of_pages_shares_the_page_threads_connections(monkeypatch):
-    threads: set[str] = set()  # the threads that opened a database connection
+    threads: set[str] = set()  # the threads that used a database connection
     wrappers: set[int] = set()  # the connection objects they used (one per thread)
-    connect = BaseDatabaseWrapper.connect
+    ensure = BaseDatabaseWrapper.ensure_connection
 
-    def recording_connect(self):
+    def recording_ensure(self):
         if threading.current_thread() is not threading.main_thread():
             threads.add(threading.current_thread().name)
             wrappers.add(id(self))
-        return connect(self)
+        return ensure(self)
 
-    monkeypatch.setattr(BaseDatabaseWrapper, "connect", recording_connect)
+    monkeypatch.setattr(BaseDatabaseWrapper, "ensure_connection", recording_ensure)
     gc.disable()  # as rare as the server's collections: nothing is closed by being collected
     try:
         responses = await asyncio.gather(*(unknown_meeting_page() for _ in range(12)))

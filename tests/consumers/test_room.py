@@ -445,3 +445,28 @@ async def test_flood_of_frames_is_rate_limited_without_closing():
 
     assert codes.count("protocol.unknown_command") >= 30
     assert "protocol.rate_limited" in codes
+
+
+async def test_a_phone_gets_its_snapshot_while_the_rooms_database_thread_is_busy():
+    """A hall of phones joining must not queue behind the room's commits (issue 14): a phone's
+    identification and snapshot are reads, made in a page thread, not in the database thread
+    that runs the room's group commits (here held by a commit that waits)."""
+    import asyncio
+    import threading
+
+    meeting, (lea, karim, _) = await room()
+    release = threading.Event()
+    async with screen(meeting.join_code, participant_cookie(lea.device)) as first:
+        await first.receive()  # the room's relay started (it reads the sequence in that thread)
+        busy = asyncio.ensure_future(database_sync_to_async(release.wait)(3 * TIMEOUT))
+        try:
+            async with screen(meeting.join_code, participant_cookie(karim.device)) as phone:
+                frame = await phone.receive()
+            still_busy = not busy.done()
+        finally:
+            release.set()
+            await busy
+
+    assert frame["type"] == "snapshot"
+    assert frame["data"]["me"]["name"] == "Karim"
+    assert still_busy
