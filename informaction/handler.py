@@ -71,8 +71,9 @@ class PageHandler(ASGIHandler):
     files (docs/scaling.md).
 
     Every middleware and view here is synchronous; an async view would still work (Django runs
-    it in a loop of its own). The room's sockets keep their own database thread (Channels'),
-    so a burst of pages does not queue in front of the room's commits.
+    it in a loop of its own). The room's commits keep their own database thread (Channels'),
+    so a burst of pages does not queue in front of them; a socket's reads when it opens
+    (`read_in_page_thread`) are made here, like a page's.
     """
 
     def __init__(self) -> None:
