@@ -68,6 +68,7 @@ def _pformat_for_autobahn(value: Any) -> Any:
 
 
 def quiet_autobahn_handshake_log() -> None:
+    """Daphne's WebSocket protocol (autobahn's) formats its debug line only when written."""
     import autobahn.websocket.protocol
 
     autobahn.websocket.protocol.pformat = _pformat_for_autobahn

@@ -31,13 +31,16 @@ def page_threads() -> ThreadPoolExecutor:
     return _page_threads
 
 
+async def in_page_thread(function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` in a page thread, with this task's context (the language...)."""
+    return await SyncToAsync(function, thread_sensitive=False, executor=page_threads())(*args)
+
+
 async def read_in_page_thread(function: Callable[..., T], *args: Any) -> T:
-    """``function(*args)``, a read a socket makes, in a page thread (with this task's context),
-    its connections checked before and after as a page's are: not in the rooms' database thread,
-    where it would wait behind the room's commits (and their wait for the meeting's lock)."""
-    return await SyncToAsync(
-        _with_checked_connections, thread_sensitive=False, executor=page_threads()
-    )(function, *args)
+    """``function(*args)``, a read a socket makes, in a page thread, its connections checked
+    before and after as a page's are: not in the rooms' database thread, where it would wait
+    behind the room's commits (and their wait for the meeting's lock)."""
+    return await in_page_thread(_with_checked_connections, function, *args)
 
 
 def _with_checked_connections(function: Callable[..., T], *args: Any) -> T:
@@ -79,7 +82,6 @@ class PageHandler(ASGIHandler):
     def __init__(self) -> None:
         BaseHandler.__init__(self)  # not ASGIHandler's: it loads the chain for async
         self.load_middleware(is_async=False)
-        self.page_threads = page_threads()
 
     async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         """Read the request's body, answer it in a page thread, send the answer."""
@@ -122,6 +124,4 @@ class PageHandler(ASGIHandler):
 
     async def in_page_thread(self, function: Callable[..., T], *args: Any) -> T:
         """``function(*args)`` in a page thread, with this task's context (the language...)."""
-        return await SyncToAsync(function, thread_sensitive=False, executor=self.page_threads)(
-            *args
-        )
+        return await in_page_thread(function, *args)

@@ -7,6 +7,7 @@ from channels.layers import channel_layers
 
 from consumers.batcher import RoomBatcher
 from consumers.relay import RoomRelay
+from tests.redis_server import own_redis_cache  # noqa: F401 (a fixture for every test)
 
 # Django's default hasher (PBKDF2, a million rounds) costs ~0.3 s a password on an idle core, for
 # every user a test creates and every login: over a minute of the run. No test is about hashing.

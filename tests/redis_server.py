@@ -68,3 +68,17 @@ def own_redis() -> Iterator[RedisServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def own_redis_cache(settings) -> Iterator[RedisServer]:
+    """The default cache on a throwaway redis-server, as settings.py makes it with REDIS_URL."""
+    with own_redis() as server:
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {
+                "BACKEND": "informaction.cache.SharedPoolRedisCache",
+                "LOCATION": f"redis://127.0.0.1:{server.port}/0",
+            },
+        }
+        yield server

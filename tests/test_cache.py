@@ -6,7 +6,6 @@ each phone joining opened a new connection to Redis."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 import redis
@@ -17,22 +16,8 @@ from django.conf import settings
 from informaction.asgi import application
 from rooms.models import Participant
 from tests.factories import make_meeting
-from tests.redis_server import RedisServer, own_redis
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def own_redis_cache(settings) -> Iterator[RedisServer]:
-    with own_redis() as server:
-        settings.CACHES = {
-            **settings.CACHES,
-            "default": {
-                "BACKEND": "informaction.cache.SharedPoolRedisCache",
-                "LOCATION": f"redis://127.0.0.1:{server.port}/0",
-            },
-        }
-        yield server
 
 
 async def page(method: str, path: str, body: bytes = b"", cookie: str = "") -> dict:

@@ -9,26 +9,13 @@ import pytest
 from django.core.cache import caches
 
 from informaction.cache import SharedPoolRedisCache, count_in_window
-from tests.redis_server import own_redis
-
-
-@pytest.fixture
-def redis_cache(settings) -> Iterator[SharedPoolRedisCache]:
-    with own_redis() as server:
-        settings.CACHES = {
-            **settings.CACHES,
-            "default": {
-                "BACKEND": "informaction.cache.SharedPoolRedisCache",
-                "LOCATION": f"redis://127.0.0.1:{server.port}/0",
-            },
-        }
-        yield caches["default"]
 
 
 @pytest.fixture(params=["memory", "redis"])
 def default_cache(request, settings) -> Iterator[None]:
     if request.param == "redis":
-        yield request.getfixturevalue("redis_cache")
+        request.getfixturevalue("own_redis_cache")
+        yield caches["default"]
         return
     settings.CACHES = {
         **settings.CACHES,
@@ -46,9 +33,11 @@ def test_counts_go_up_per_key_and_read_back_as_numbers(default_cache):
     assert caches["default"].get("guess:10.0.0.1:7") == 3
 
 
-def test_on_redis_the_window_expires_and_one_pipeline_does_the_count(redis_cache):
-    name = redis_cache.make_and_validate_key("join:1")
-    client = redis_cache._cache.get_client(name, write=True)
+def test_on_redis_the_window_expires_and_one_pipeline_does_the_count(own_redis_cache):
+    store = caches["default"]
+    assert isinstance(store, SharedPoolRedisCache)
+    name = store.make_and_validate_key("join:1")
+    client = store._cache.get_client(name, write=True)
     before = client.info("stats")["total_commands_processed"]
     count_in_window("join:1", 600)
     count_in_window("join:1", 600)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -73,14 +74,16 @@ async def test_after_a_redis_restart_changes_reach_the_other_screens(own_redis_l
     assert board_sees, "the board never showed the change made after the restart"
 
 
-async def test_a_layer_that_forgets_its_groups_silently_is_joined_again(settings):
-    """No receive error at all (a client library that reconnects by itself): the relay notices
-    that its own heartbeat no longer comes back and joins the room group again."""
+@pytest.fixture
+def in_memory_layer(settings) -> None:
     settings.CHANNEL_LAYERS = {
         "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"expiry": 60}}
     }
-    from channels.layers import get_channel_layer
 
+
+@asynccontextmanager
+async def two_phones() -> AsyncIterator[tuple[Screen, Screen]]:
+    """Two phones of a new room, their snapshots received: (author, other)."""
     meeting, (lea, karim, _) = await room()
     async with (
         screen(meeting.join_code, participant_cookie(lea.device)) as author,
@@ -88,6 +91,15 @@ async def test_a_layer_that_forgets_its_groups_silently_is_joined_again(settings
     ):
         for client in (author, other):
             await client.receive()
+        yield author, other
+
+
+async def test_a_layer_that_forgets_its_groups_silently_is_joined_again(in_memory_layer):
+    """No receive error at all (a client library that reconnects by itself): the relay notices
+    that its own heartbeat no longer comes back and joins the room group again."""
+    from channels.layers import get_channel_layer
+
+    async with two_phones() as (author, other):
         get_channel_layer().groups.clear()  # what a restarted Redis forgets
         reply = await author.request("idea.submit", {"text": "Pendant l'oubli"}, "f1")
         other_sees = await _shows(other, "Pendant l'oubli", time.monotonic() + RECOVERY_WAIT)
@@ -96,24 +108,17 @@ async def test_a_layer_that_forgets_its_groups_silently_is_joined_again(settings
     assert other_sees, "the other phone never showed the change"
 
 
-async def test_an_event_lost_with_nothing_after_it_still_reaches_the_screens(settings, monkeypatch):
+async def test_an_event_lost_with_nothing_after_it_still_reaches_the_screens(
+    in_memory_layer, monkeypatch
+):
     """Redis publish/subscribe drops what a reconnecting process misses. When the lost event is
     the room's last one, no later event shows the hole: the relay's periodic look at the room's
     sequence number does, and the screens get a gap frame, then the change by a snapshot."""
-    settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"expiry": 60}}
-    }
     from consumers import relay
     from rooms import broadcast
 
     monkeypatch.setattr(relay, "SEQ_CHECK_PERIOD", 1.0)
-    meeting, (lea, karim, _) = await room()
-    async with (
-        screen(meeting.join_code, participant_cookie(lea.device)) as author,
-        screen(meeting.join_code, participant_cookie(karim.device)) as other,
-    ):
-        for client in (author, other):
-            await client.receive()
+    async with two_phones() as (author, other):
         delivered = broadcast.publish_many
         lost: list[int] = []
 
