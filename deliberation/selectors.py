@@ -89,11 +89,15 @@ def _phone_idea(row: IdeaRow, pid: int | None, supported: set[int]) -> dict[str,
     mine, liked = row.author_id == pid, row.payload["id"] in supported
     if row.plain is not None and not mine and not liked:
         return row.plain  # most ideas for most phones: one object for every phone
-    idea = {**row.payload, "mine": mine, "supported": liked}
     if not row.head:
-        return idea
+        return {**row.payload, "mine": mine, "supported": liked}
+    return _phone_item(row.payload, row.head, mine, liked)
+
+
+def _phone_item(payload: dict[str, Any], head: str, mine: bool, liked: bool) -> Encoded:
+    """A public idea with a phone's two flags, its text made from the payload's (`head`)."""
     flags = f',"mine":{"true" if mine else "false"},"supported":{"true" if liked else "false"}}}'
-    return Encoded(idea, row.head + flags)
+    return Encoded({**payload, "mine": mine, "supported": liked}, head + flags)
 
 
 def _projected_board(meeting: Meeting, public: dict[str, Any]) -> dict[str, Any]:
@@ -138,9 +142,7 @@ def _idea_row(idea: Idea, encoded: bool = False) -> IdeaRow:
     if not encoded:
         return IdeaRow(order, idea.author_id, payload)
     head = encoded_head(payload)
-    plain = Encoded(
-        {**payload, "mine": False, "supported": False}, head + ',"mine":false,"supported":false}'
-    )
+    plain = _phone_item(payload, head, mine=False, liked=False)
     return IdeaRow(order, idea.author_id, payload, head, plain)
 
 
