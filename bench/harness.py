@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import json
 import os
 import secrets
@@ -25,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from machine import Sampler, wait_quiet
 
@@ -132,6 +133,22 @@ class Backends:
         self.pg_db = pg_db
         self.pg_url = f"postgres://postgres@127.0.0.1:5432/{pg_db}"
         self.redis_url = f"redis://127.0.0.1:6379/{redis_db}"
+        self._lock: TextIO | None = None
+
+    def _take(self) -> None:
+        """Hold this bench's backends, or stop: a second run of the same bench would drop the
+        database and flush the Redis db under the first one (and count its acks as lost)."""
+        if self._lock is not None:
+            return
+        lock = open(Path(tempfile.gettempdir()) / f"informaction-{self.pg_db}.lock", "w")  # noqa: SIM115
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            raise SystemExit(
+                f"another run uses the database {self.pg_db} and {self.redis_url}: wait for it"
+            ) from None
+        self._lock = lock
 
     def _flush_redis(self) -> None:
         import redis
@@ -144,19 +161,24 @@ class Backends:
         pg_admin(f"DROP DATABASE IF EXISTS {self.pg_db} WITH (FORCE)")
 
     def reset(self) -> None:
-        """An empty bench database and Redis db."""
+        """An empty bench database and Redis db, held until `drop`."""
+        self._take()
         self._drop_database()
         pg_admin(f"CREATE DATABASE {self.pg_db}")
         self._flush_redis()
 
     def drop(self) -> None:
         """Drop the bench database, flush the Redis db; a failure is only a warning (cleanup
-        must not hide the run's error)."""
+        must not hide the run's error). Nothing if this run does not hold them."""
+        if self._lock is None:
+            return
         for action in (self._drop_database, self._flush_redis):
             try:
                 action()
             except Exception as exc:
                 print(f"warning: cleanup of the real backends failed: {exc}")
+        self._lock.close()
+        self._lock = None
 
 
 def bench_env(
@@ -338,6 +360,11 @@ def add_load_arguments(parser: argparse.ArgumentParser, report_help: str) -> Non
         "--scan",
         action="store_true",
         help="phones join as after a QR scan: join page, form, room page (HTTP), then the socket",
+    )
+    parser.add_argument(
+        "--deflate",
+        action="store_true",
+        help="phones offer permessage-deflate as browsers do (wire bytes then printed apart)",
     )
     parser.add_argument("--grace", type=float, default=5.0)
     parser.add_argument("--connect-timeout", type=float, default=20.0)
@@ -544,6 +571,7 @@ class LoadBench:
             "ramp": a.ramp,
             "sends": a.sends,
             "scan": a.scan,
+            "deflate": a.deflate,
             "join_urls": [f"http://{HOST}:{port}/j/{setup['code']}" for port in ports],
             "grace": a.grace,
             "seed": a.seed,
@@ -633,6 +661,8 @@ def common_summary(
         "connect_ms": r["connect_ms"],
         "scan": args.scan,
         "scan_ms": r.get("scan_ms"),
+        "deflate": args.deflate,
+        "wire_bytes_per_s": r.get("wire_bytes_per_s"),
         "board_connected": r["board_connected"],
         "sent": r["sent"],
         "acked": r["acked"],
@@ -680,6 +710,15 @@ def markdown_machine(s: dict[str, Any]) -> str:
 def quantiles(d: dict[str, Any]) -> str:
     """A latency summary as the tables show it."""
     return f"{d['p50']} / {d['p95']} / {d['p99']} (max {d['max']}, n={d['n']})"
+
+
+def wire_rows(s: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the phones read off the network in the window (frames compressed with --deflate)."""
+    wire = s.get("wire_bytes_per_s")
+    if not wire:
+        return []
+    how = "compressed (--deflate)" if s.get("deflate") else "not compressed"
+    return [("phones' sockets read", f"{wire / 1e6:.2f} MB/s, {how}")]
 
 
 def machine_rows(s: dict[str, Any]) -> list[tuple[str, str]]:
