@@ -176,6 +176,7 @@ def print_table(s: dict[str, Any]) -> None:
             f" / {s['gap_frames']} gap frames, {s['resyncs']} resyncs, {s['overlaps']} overlaps",
         ),
         ("frames/s, bytes/s", f"{s['frames_per_s']}, {s['bytes_per_s'] / 1e6:.2f} MB/s"),
+        *harness.wire_rows(s),
         *harness.machine_rows(s),
         (
             "DB check",

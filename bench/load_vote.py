@@ -267,6 +267,7 @@ def print_table(s: dict[str, Any]) -> None:
             f"{s['board_bytes_per_s'] / 1e3:.0f} kB/s; events with results: board "
             f"{s['board_results_events']}, phones {s['phone_results_events']})",
         ),
+        *harness.wire_rows(s),
         *harness.machine_rows(s),
         (
             "vote.close",

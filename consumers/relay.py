@@ -400,7 +400,7 @@ class RoomRelay:
             head += ',"gap":true'
         head += ',"events":['
         if stream.facilitators:
-            frame = Frame(head + ",".join(_moderator_parts(batch)) + "]}")
+            frame = Frame(head + ",".join(_moderator_parts(batch)) + "]}", shared=True)
             self.outbox.put_nowait([(s, frame, True) for s in targets])
         else:
             self.outbox.put_nowait(_participant_items(head, batch, targets))
@@ -459,7 +459,7 @@ class RoomRelay:
         if online == self.online_sent:
             return
         self.online_sent = online
-        frame = Frame(dumps({"type": "presence", "online": online}))
+        frame = Frame(dumps({"type": "presence", "online": online}), shared=True)
         self.outbox.put_nowait([(s, frame, None) for s in self.counting_screens])
 
 
@@ -492,7 +492,9 @@ def _participant_items(
         if pid is not None and pid in here and own["data"] is not None:
             item = dumps({"seq": seq, "type": kind, "data": own["data"]})
             own_parts.setdefault(pid, {})[index] = item
-    public_frame = Frame(head + ",".join(p for p in public_parts if p is not None) + "]}")
+    public_frame = Frame(
+        head + ",".join(p for p in public_parts if p is not None) + "]}", shared=True
+    )
     own_frames = {
         pid: Frame(head + ",".join(_interleave(public_parts, items)) + "]}")
         for pid, items in own_parts.items()

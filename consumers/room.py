@@ -247,8 +247,18 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if not self.ready:
             self.backlog.append((frame, facilitators))
             return
+        await self._write(frame)
+
+    async def _write(self, frame: Frame) -> None:
+        """`frame` to this socket: straight to it under Daphne (compressed if it is shared and
+        the socket negotiated compression: consumers/wire.py), else through ASGI."""
         if self.raw is None or not self.raw.write(frame):
             await self.base_send({"type": "websocket.send", "text": frame.text})
+
+    async def _send_text(self, text: str) -> None:
+        """A message made for this socket alone (a snapshot, an ack, an error), in order with
+        the room's frames."""
+        await self._write(Frame(text))
 
     async def _send_snapshot(
         self, message_id: str | None, snapshot: dict[str, Any] | None = None
@@ -263,12 +273,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
                         self.meeting_id, self.actor, self.lang
                     )
             online = self.relay.online() if self.relay else 0
-            await self.send(text_data=protocol.snapshot(message_id, online, snapshot))
+            await self._send_text(protocol.snapshot(message_id, online, snapshot))
         # Frames that arrived while the snapshot was read follow it, in order.
         while self.backlog:
             frame, audience = self.backlog.pop(0)
             if audience is None or audience == self.facilitator:
-                await self.send(text_data=frame.text)
+                await self._write(frame)
         self.ready = True
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
@@ -297,7 +307,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
                     reply = {"seq": None, "data": await self.call(row, **kwargs)}
                 else:
                     reply = await self.call(row, client_id=message_id, **kwargs)
-                await self.send(text_data=protocol.ack(message_id, reply))
+                await self._send_text(protocol.ack(message_id, reply))
             except SocketEnded:
                 return
             except ClientError as exc:
@@ -351,7 +361,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def _send_error(self, message_id: str | None, code: str, message: Any) -> None:
         with translation.override(getattr(self, "lang", settings.LANGUAGE_CODE)):
-            await self.send(text_data=protocol.error(message_id, code, str(message)))
+            await self._send_text(protocol.error(message_id, code, str(message)))
 
     def _take_token(self) -> None:
         now = time.monotonic()

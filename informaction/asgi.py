@@ -75,3 +75,28 @@ def quiet_autobahn_handshake_log() -> None:
 
 
 quiet_autobahn_handshake_log()
+
+
+def accept_compressed_sockets() -> None:
+    """Daphne's WebSocket factory accepts permessage-deflate (`consumers.wire.accept_deflate`)."""
+    import daphne.server
+
+    from consumers.wire import accept_deflate, use_lean_deflate
+
+    base = daphne.server.WebSocketFactory
+    if getattr(base, "accepts_deflate", False):
+        return
+
+    class CompressingWebSocketFactory(base):
+        accepts_deflate = True
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.setProtocolOptions(perMessageCompressionAccept=accept_deflate)
+
+    use_lean_deflate()
+    daphne.server.WebSocketFactory = CompressingWebSocketFactory
+
+
+if settings.ROOM_COMPRESSION:
+    accept_compressed_sockets()

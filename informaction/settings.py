@@ -340,6 +340,9 @@ CACHES["fragments"] = {
 # frame at once); facilitators' screens (the projected board, a handful of sockets) more often
 # than the phones. See docs/protocol.md.
 ROOM_FRAME_INTERVAL = env_seconds("ROOM_FRAME_INTERVAL", 0.25)
+# Room sockets accept permessage-deflate when the browser offers it (consumers/wire.py): a room
+# frame is compressed once for every phone (about a fifth of the bytes on the venue's network).
+ROOM_COMPRESSION = env_bool("ROOM_COMPRESSION", True)
 ROOM_BOARD_FRAME_INTERVAL = env_seconds("ROOM_BOARD_FRAME_INTERVAL", 0.1)
 ROOM_MAX_FRAME_BYTES = 16 * 1024
 IDEA_MAX_LENGTH = 500

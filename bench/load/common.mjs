@@ -165,7 +165,8 @@ export class Screen {
     const urls = cfg.urls ?? [cfg.url];
     const origins = cfg.origins ?? [cfg.origin];
     const ws = new WebSocket(urls[this.server % urls.length], {
-      perMessageDeflate: false,
+      // --deflate: offered as browsers do (ws compresses its own sends from 1 KiB).
+      perMessageDeflate: cfg.deflate ? { threshold: 1024 } : false,
       headers: { Origin: origins[this.server % origins.length], Cookie: this.cookie },
       handshakeTimeout: cfg.connect_timeout * 1000,
     });
@@ -397,7 +398,10 @@ export const summary = (v) => ({
 });
 
 // --- the measured run of a load client (client.mjs, vote-client.mjs) ----------------------------
-export const measured = { start: 0, end: 0 };
+export const measured = { start: 0, end: 0, wireStart: 0, wireEnd: 0 };
+
+/** Bytes the phones' sockets have read off the network (compressed frames as they came). */
+const wireBytes = (phones) => phones.reduce((n, p) => n + (p.ws?._socket?.bytesRead ?? 0), 0);
 
 /** Connect the board then the phones; 0.5 s later, `cfg.duration` s of sending (the measured
  * window, announced by measure_start / measure_end); then up to `cfg.grace` s for the answers
@@ -408,12 +412,14 @@ export async function measure(board, phones) {
   state.measuring = true;
   state.sendingOn = true;
   measured.start = now();
+  measured.wireStart = wireBytes(phones);
   emit({ event: "measure_start" });
   for (const p of phones) if (p.ready) p.schedule(true);
   await sleep(cfg.duration * 1000);
   state.sendingOn = false;
   state.measuring = false;
   measured.end = now();
+  measured.wireEnd = wireBytes(phones);
   emit({ event: "measure_end" });
   const graceEnd = now() + cfg.grace * 1000;
   while (now() < graceEnd) {
@@ -484,6 +490,7 @@ function commonResult(reason, board, phones) {
     window_s: Math.round(windowS * 100) / 100,
     frames_per_s: Math.round(stats.frames_window / windowS),
     bytes_per_s: Math.round(stats.bytes_window / windowS),
+    wire_bytes_per_s: Math.round((measured.wireEnd - measured.wireStart) / windowS),
     frames_total: stats.frames_total,
     bytes_total: stats.bytes_total,
     board_frames: stats.board_frames,

@@ -223,9 +223,9 @@ async def test_a_process_frames_only_its_own_phones_items(monkeypatch):
     class CountedFrame(Frame):
         __slots__ = ()
 
-        def __init__(self, text: str) -> None:
+        def __init__(self, text: str, shared: bool = False) -> None:
             built.append(text)
-            super().__init__(text)
+            super().__init__(text, shared)
 
     monkeypatch.setattr(relay_module, "Frame", CountedFrame)
     mine, other = FakeSocket(participant_id=7), FakeSocket(participant_id=6)

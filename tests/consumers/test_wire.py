@@ -7,14 +7,23 @@ import functools
 import socket
 
 import pytest
+from autobahn.websocket.compress import PerMessageDeflateOffer
 from daphne.server import Server
 from daphne.ws_protocol import WebSocketProtocol
 from twisted.internet import tcp
+from websockets.extensions.permessage_deflate import PerMessageDeflate
 from websockets.frames import Frame as ParsedFrame
 from websockets.frames import Opcode
 from websockets.streams import StreamReader
 
-from consumers.wire import Frame, raw_writer
+from consumers.wire import (
+    DEFLATE_MIN_BYTES,
+    Frame,
+    LeanPerMessageDeflate,
+    accept_deflate,
+    compresses_alone,
+    raw_writer,
+)
 
 
 def parse_frames(data: bytes) -> list[ParsedFrame]:
@@ -131,3 +140,122 @@ def test_other_servers_and_test_communicators_use_asgi() -> None:
     assert raw_writer(asgi_send) is None
     assert raw_writer(functools.partial(asgi_send)) is None
     assert raw_writer(functools.partial(print, object())) is None
+
+
+# --- Compression (RFC 7692) ------------------------------------------------------------------
+
+
+class _Browser:
+    """Reads server frames as a browser that negotiated compression: one inflater for the
+    connection (`websockets`' own permessage-deflate), noting which messages came compressed."""
+
+    name = "permessage-deflate"
+
+    def __init__(self) -> None:
+        self.inflater = PerMessageDeflate(False, False, 15, 15)
+        self.compressed: list[bool] = []
+
+    def decode(self, frame: ParsedFrame, *, max_size: int | None = None) -> ParsedFrame:
+        self.compressed.append(frame.rsv1)
+        return self.inflater.decode(frame, max_size=max_size)
+
+    def read(self, data: bytes) -> list[str]:
+        reader = StreamReader()
+        reader.feed_data(data)
+        frames = []
+        while reader.buffer:
+            parser = ParsedFrame.parse(reader.read_exact, mask=False, extensions=[self])
+            try:
+                while True:
+                    next(parser)
+            except StopIteration as done:
+                frames.append(done.value)
+        assert all(f.opcode is Opcode.TEXT and f.fin for f in frames)
+        return [f.data.decode("utf-8") for f in frames]
+
+
+@pytest.mark.parametrize("length", [DEFLATE_MIN_BYTES, 70_000, 200_000])
+def test_a_shared_frame_is_compressed_once_and_inflates_to_its_text(length: int) -> None:
+    text = ('{"type":"delta","events":[' + '{"text":"Été au parc"},' * length)[:length]
+    frame = Frame(text, shared=True)
+    browser = _Browser()
+    assert browser.read(frame.deflated()) == [text]
+    assert browser.compressed == [True]
+    assert len(frame.deflated()) < len(frame.wire()) / 4  # a room's JSON compresses well
+    assert frame.deflated() is frame.deflated()  # compressed once, for every socket
+
+
+def test_small_or_personal_frames_are_not_compressed() -> None:
+    small = Frame("x" * (DEFLATE_MIN_BYTES - 10), shared=True)
+    personal = Frame("x" * 70_000)  # made for one phone: compressing costs more than it saves
+    assert small.deflated() == small.wire()
+    assert personal.deflated() == personal.wire()
+
+
+def test_one_inflater_reads_compressed_and_plain_messages_in_any_order() -> None:
+    """As a browser does: its inflater keeps the connection's history; each compressed
+    message stands alone, so what came between (plain, or for other sockets) never matters."""
+    texts = ["a" * 5000, "plain ack", "b" * 3000 + "a" * 2000, "a" * 5000]
+    frames = [Frame(t, shared=len(t) > 100) for t in texts]
+    browser = _Browser()
+    assert browser.read(b"".join(f.deflated() for f in frames)) == texts
+    assert browser.compressed == [True, False, True, True]
+
+
+def _negotiated(protocol: WebSocketProtocol, *, alone: bool) -> None:
+    protocol._perMessageCompress = LeanPerMessageDeflate(True, alone, True, 15, 15, 8)
+
+
+def test_a_socket_that_negotiated_compression_gets_the_compressed_bytes(daphne_connection):
+    send, protocol, _transport, _reactor, client = daphne_connection
+    _negotiated(protocol, alone=True)
+    writer = raw_writer(send)
+    room, ack = Frame("y" * 20_000, shared=True), Frame('{"type":"ack"}')
+    assert writer.write(room)
+    assert writer.write(ack)
+    browser = _Browser()
+    received = _read(client, len(room.deflated()) + len(ack.wire()))
+    assert browser.read(received) == [room.text, ack.text]
+    assert browser.compressed == [True, False]
+
+
+def test_no_shared_compressed_bytes_where_the_server_keeps_a_context(daphne_connection):
+    """A connection whose own compressor carries context from message to message (not ours)
+    would be broken by bytes compressed elsewhere: it gets the plain frames."""
+    send, protocol, _transport, _reactor, client = daphne_connection
+    _negotiated(protocol, alone=False)
+    room = Frame("y" * 20_000, shared=True)
+    assert raw_writer(send).write(room)
+    assert _read(client, len(room.wire())) == room.wire()
+
+
+def test_no_compressor_stays_between_messages() -> None:
+    deflate = LeanPerMessageDeflate(True, True, True, 15, 15, 8)
+    deflate.start_compress_message()
+    deflate.compress_message_data(b"z" * 1000)
+    deflate.end_compress_message()
+    browser = PerMessageDeflate(False, True, 15, 15)
+    compressed = browser.encode(ParsedFrame(Opcode.TEXT, b'{"type":"idea.submit"}' * 10))
+    deflate.start_decompress_message()
+    assert deflate.decompress_message_data(compressed.data) == b'{"type":"idea.submit"}' * 10
+    deflate.end_decompress_message()
+    assert deflate._compressor is None
+    assert deflate._decompressor is None
+
+
+def test_the_server_accepts_a_browsers_offer_and_compresses_each_message_alone() -> None:
+    chromium = PerMessageDeflateOffer.parse({"client_max_window_bits": [True]})
+    accept = accept_deflate([chromium])
+    assert accept is not None
+    assert accept.get_extension_string() == "permessage-deflate; client_no_context_takeover"
+    assert compresses_alone(LeanPerMessageDeflate.create_from_offer_accept(True, accept))
+    assert accept_deflate([]) is None
+
+
+def test_daphne_accepts_compression_as_the_server_process_is_set_up() -> None:
+    import daphne.server
+
+    import informaction.asgi  # noqa: F401 (the server process's set-up)
+
+    factory = daphne.server.WebSocketFactory(None, server="Daphne")
+    assert factory.perMessageCompressionAccept is accept_deflate
