@@ -192,6 +192,14 @@ def test_a_phone_offering_compression_reads_room_frames_compressed(phones) -> No
     assert not compressed
     assert ack["data"]["supported"] is True
 
+    # A compressed message that inflates past the frame limit (a few hundred bytes on the wire)
+    # is refused like a long plain one, in French, and the socket stays usable.
+    big = {"type": "idea.submit", "id": "a2", "data": {"text": "a" * 20_000}}
+    a.send(big, compress=True)
+    _compressed, refusal = a.until(lambda m: m.get("type") == "error")
+    assert refusal["code"] == "protocol.too_large"
+    assert "Message trop long" in refusal["message"]
+
     # (A's own frame for its support may be plain: made for A alone.) The next room frame
     # still inflates with the same inflater, after the plain messages.
     a.until(lambda m: m.get("type") == "delta" and m["upto"] >= ack["seq"])
