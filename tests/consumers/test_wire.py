@@ -4,7 +4,10 @@ real Daphne connection's socket, and anything else falls back to ASGI."""
 from __future__ import annotations
 
 import functools
+import os
 import socket
+import subprocess
+import sys
 
 import pytest
 from autobahn.websocket.compress import PerMessageDeflateOffer
@@ -259,3 +262,22 @@ def test_daphne_accepts_compression_as_the_server_process_is_set_up() -> None:
 
     factory = daphne.server.WebSocketFactory(None, server="Daphne")
     assert factory.perMessageCompressionAccept is accept_deflate
+
+
+def test_room_compression_off_leaves_daphne_as_shipped() -> None:
+    """ROOM_COMPRESSION=False: the server process answers no compression offer."""
+    check = (
+        "import daphne.server, informaction.asgi; "
+        "f = daphne.server.WebSocketFactory(None, server='Daphne'); "
+        "print(f.perMessageCompressionAccept([]), hasattr(f, 'accepts_deflate'))"
+    )
+    env = {
+        **os.environ,
+        "ROOM_COMPRESSION": "False",
+        "DJANGO_SETTINGS_MODULE": "informaction.settings",
+    }
+    out = subprocess.run(  # noqa: S603 - a fixed command line
+        [sys.executable, "-c", check], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["None", "False"]
