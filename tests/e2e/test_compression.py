@@ -223,3 +223,28 @@ def test_a_phone_without_the_offer_gets_plain_frames(phones) -> None:
         if message.get("type") == "delta" and text in json.dumps(message, ensure_ascii=False):
             break
     assert b.response.headers.get("Sec-WebSocket-Extensions") is None
+
+
+def test_chromium_negotiates_compression_and_shows_what_came_compressed(
+    browser, server_url: str
+) -> None:
+    """The room page in Chromium: its socket took compression, and an idea that reached it in a
+    compressed frame is on its screen, with no script error."""
+    from playwright.sync_api import expect
+
+    from .test_board_phone import Watch, open_phone, phone_card
+
+    watch = Watch()
+    context, page = open_phone(browser, server_url, watch, "Chloé")
+    try:
+        extensions = page.evaluate("() => window.__sockets.map((s) => s.extensions)")
+        assert any(e.startswith("permessage-deflate") for e in extensions), extensions
+        text = f"{LONG_IDEA} (Chromium)"
+        ws_url = server_url.replace("http://", "ws://") + f"/ws/room/{CODE}/"
+        headers = {"Cookie": join(server_url, "Dan"), "Origin": server_url}
+        with connect(ws_url, additional_headers=headers, compression=None) as poster:
+            _post(poster, text, "c1")
+        expect(phone_card(page, text)).to_have_count(1)
+        assert watch.errors == []
+    finally:
+        context.close()
