@@ -69,6 +69,7 @@ class BrowserLikeSocket:
         parts = urllib.parse.urlsplit(base)
         self.sock = socket.create_connection((parts.hostname, parts.port), timeout=20)
         self.buffer = b""
+        self.seen: list[tuple[bool, dict]] = []  # what `until` read: (compressed, message)
         request = (
             f"GET /ws/room/{CODE}/ HTTP/1.1\r\nHost: {parts.netloc}\r\n"
             "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
@@ -141,8 +142,6 @@ class BrowserLikeSocket:
                 return compressed, message
         raise AssertionError(f"not received in {limit} messages")
 
-    seen: list[tuple[bool, dict]]
-
 
 @pytest.fixture
 def phones(server_url: str) -> Iterator[tuple[BrowserLikeSocket, object]]:
@@ -150,7 +149,6 @@ def phones(server_url: str) -> Iterator[tuple[BrowserLikeSocket, object]]:
     a = BrowserLikeSocket(
         server_url, join(server_url, "Alix"), "permessage-deflate; client_max_window_bits"
     )
-    a.seen = []
     ws_url = server_url.replace("http://", "ws://") + f"/ws/room/{CODE}/"
     headers = {"Cookie": join(server_url, "Bao"), "Origin": server_url}
     with closing(a.sock), connect(ws_url, additional_headers=headers, compression=None) as b:
